@@ -1,0 +1,36 @@
+namespace Fleet.Contracts.Endpoints;
+
+/// <summary>
+/// A named function with its hardware and limits (API.md, "Endpoints"). Bound from configuration by
+/// every process, so the gateway, the workers and the autoscaler read the same definition.
+/// </summary>
+public sealed record EndpointDefinition
+{
+    public string Id { get; init; } = "";
+
+    /// <summary>The handler that runs this endpoint's jobs (the name on its input record).</summary>
+    public string Handler { get; init; } = "";
+
+    public Hardware Hardware { get; init; } = Hardware.Cpu;
+
+    public int WorkersMin { get; init; }
+
+    public int WorkersMax { get; init; } = 1;
+
+    public int IdleTimeoutSeconds { get; init; } = 5;
+
+    public ScalerType ScalerType { get; init; } = ScalerType.QueueDelay;
+
+    public int ScalerValue { get; init; } = 4;
+
+    public int ExecutionTimeoutMs { get; init; } = 600_000;
+
+    public int MaxAttempts { get; init; } = 1;
+
+    public int MinGpuMemoryMb { get; init; }
+
+    public bool CpuFallback { get; init; }
+
+    /// <summary>Jobs one worker runs at once (RunPod's concurrency modifier). Fleet addition.</summary>
+    public int ConcurrencyPerWorker { get; init; } = 1;
+}

@@ -1,0 +1,30 @@
+namespace Fleet.Contracts;
+
+/// <summary>
+/// Every name that crosses a process boundary (queues, HTTP headers, environment variables),
+/// defined once so the gateway, the workers, the autoscaler and the tests cannot drift apart.
+/// </summary>
+public static class FleetNames
+{
+    /// <summary>The queue that carries one endpoint's jobs for one kind of hardware.</summary>
+    public static string JobQueue(string endpointId, Hardware hardware) =>
+        $"fleet.jobs.{(hardware == Hardware.Gpu ? "gpu" : "cpu")}.{endpointId}";
+
+    /// <summary>The gateway's queue for what workers report (started, succeeded, failed, heartbeats).</summary>
+    public const string GatewayEventsQueue = "fleet.gateway.events";
+
+    /// <summary>Prefix of each worker's own auto-deleted queue for fleet-wide broadcasts (cancellations).</summary>
+    public const string WorkerBroadcastQueuePrefix = "fleet.worker.";
+
+    public const string ApiKeyHeader = "Authorization";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Environment variable naming the JSON file that holds the endpoint definitions.</summary>
+    public const string EndpointsFileVariable = "FLEET_ENDPOINTS_FILE";
+
+    /// <summary>Configuration section holding the endpoint definitions.</summary>
+    public const string EndpointsSection = "Fleet";
+
+    /// <summary>The diagnostic endpoint every fleet ships (API.md).</summary>
+    public const string EchoEndpoint = "echo";
+}

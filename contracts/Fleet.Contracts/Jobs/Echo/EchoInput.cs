@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Fleet.Contracts.Jobs.Echo;
+
+/// <summary>Input of the diagnostic <c>echo</c> handler (API.md, "Diagnostic endpoint").</summary>
+[HandlerInput("echo")]
+public sealed record EchoInput
+{
+    [JsonPropertyName("echo")]
+    public JsonElement? Echo { get; init; }
+
+    [JsonPropertyName("sleep_s")]
+    [Range(0, 86_400)]
+    public double? SleepSeconds { get; init; }
+
+    [JsonPropertyName("fail")]
+    public string? Fail { get; init; }
+
+    [JsonPropertyName("stream")]
+    public IReadOnlyList<JsonElement>? Stream { get; init; }
+}

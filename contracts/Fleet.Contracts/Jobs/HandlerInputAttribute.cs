@@ -1,0 +1,11 @@
+namespace Fleet.Contracts.Jobs;
+
+/// <summary>
+/// Marks the input record of a handler and names the handler. The gateway validates a job's
+/// <c>input</c> against this type, the worker deserializes it into this type: one definition, two readers.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class HandlerInputAttribute(string handler) : Attribute
+{
+    public string Handler { get; } = handler;
+}

@@ -1,0 +1,67 @@
+using Fleet.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.ServiceDefaults;
+
+public static class FleetHostingExtensions
+{
+    /// <summary>
+    /// Configuration every Fleet process shares: the endpoints file named by
+    /// <c>FLEET_ENDPOINTS_FILE</c>, the endpoint catalog, the broker options, log format.
+    /// </summary>
+    public static IHostApplicationBuilder AddFleetDefaults(this IHostApplicationBuilder builder)
+    {
+        var endpointsFile = Environment.GetEnvironmentVariable(FleetNames.EndpointsFileVariable);
+        if (!string.IsNullOrEmpty(endpointsFile))
+        {
+            // Added before environment variables would override nothing; re-add those after it so
+            // a single endpoint setting can still be overridden from the environment.
+            builder.Configuration.AddJsonFile(Path.GetFullPath(endpointsFile), optional: false, reloadOnChange: false);
+            builder.Configuration.AddEnvironmentVariables();
+        }
+
+        builder.Services.AddOptions<FleetOptions>()
+            .Bind(builder.Configuration.GetSection(FleetNames.EndpointsSection))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
+        builder.Services.AddSingleton<EndpointCatalog>();
+
+        builder.Services.AddOptions<RabbitMqOptions>()
+            .Bind(builder.Configuration.GetSection(RabbitMqOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        return builder;
+    }
+
+    /// <summary>Connects a MassTransit bus to the configured RabbitMQ with publisher confirms.</summary>
+    public static void UsingFleetRabbitMq(
+        this IBusRegistrationConfigurator bus,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> configureEndpoints)
+    {
+        bus.UsingRabbitMq((context, cfg) =>
+        {
+            var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+            cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
+            {
+                h.Username(options.Username);
+                h.Password(options.Password);
+                // A send completes only when the broker has taken responsibility for the message.
+                h.PublisherConfirmation = true;
+                h.Heartbeat(TimeSpan.FromSeconds(10));
+                h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+            });
+            configureEndpoints(context, cfg);
+        });
+    }
+}

@@ -1,0 +1,44 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Fleet.Gateway.Api;
+
+/// <summary>
+/// Errors under <c>/v2</c> are JSON problem documents whatever produced them: a dependency that is
+/// down is a 503 with Retry-After; routing's own empty 404/405 answers get a body too.
+/// </summary>
+public static class ApiErrors
+{
+    private const int RetryAfterSeconds = 2;
+
+    public static WebApplication UseApiErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var unavailable = exception is DbException or TimeoutException or OperationCanceledException
+                || exception?.InnerException is DbException or TimeoutException;
+            var problem = unavailable
+                ? ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "A dependency is unavailable.", "The job store is unreachable; retry later. Nothing was changed.")
+                : ApiProblems.Create(StatusCodes.Status500InternalServerError, "Internal error.", "An unexpected error occurred.");
+            if (unavailable)
+            {
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+            }
+
+            context.Response.StatusCode = problem.Status!.Value;
+            await context.Response.WriteAsJsonAsync(problem, options: null, ApiProblems.ContentType);
+        }));
+
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (context.HttpContext.Request.Path.StartsWithSegments("/v2") && !response.HasStarted)
+            {
+                var problem = ApiProblems.Create(response.StatusCode, "The request cannot be served.", $"HTTP {response.StatusCode} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}.");
+                await response.WriteAsJsonAsync(problem, options: null, ApiProblems.ContentType);
+            }
+        });
+        return app;
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Fleet.Gateway.Api;
+
+/// <summary>
+/// Problem-details answers (RFC 7807 documents). Sent as <c>application/json</c>, because API.md
+/// promises that content type for every answer under <c>/v2</c> (RunPod clients parse every body).
+/// </summary>
+public static class ApiProblems
+{
+    public const string ContentType = "application/json";
+
+    public static IResult BadRequest(IDictionary<string, string[]> errors) =>
+        Write(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid.",
+            Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+        });
+
+    public static IResult Unauthorized() =>
+        Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.",
+            "Send 'Authorization: Bearer <key>' or 'Authorization: <key>'.");
+
+    public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Not found.", detail);
+
+    public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "Not allowed in the job's state.", detail);
+
+    public static ProblemDetails Create(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
+
+    public static IResult Problem(int status, string title, string detail) => Write(Create(status, title, detail));
+
+    private static IResult Write(ProblemDetails problem)
+    {
+        problem.Type ??= $"https://httpstatuses.io/{problem.Status}";
+        // As object, so the serializer writes the runtime type (a validation problem's 'errors' too).
+        return Results.Json((object)problem, options: null, ContentType, problem.Status);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Fleet.Contracts.Endpoints;
+using Fleet.Gateway.Auth;
+using Fleet.Gateway.Jobs;
+using Fleet.Gateway.Workers;
+using Fleet.ServiceDefaults;
+
+namespace Fleet.Gateway.Api;
+
+/// <summary>The RunPod-shaped job routes under <c>/v2/{endpointId}</c> (API.md).</summary>
+public static class JobApi
+{
+    private const int DefaultWaitMs = 90_000;
+    private const int MinWaitMs = 1_000;
+    private const int MaxWaitMs = 300_000;
+
+    public static IEndpointRouteBuilder MapJobApi(this IEndpointRouteBuilder app)
+    {
+        var v2 = app.MapGroup("/v2/{endpointId}").AddEndpointFilter<ApiKeyFilter>();
+        v2.MapPost("/run", RunAsync);
+        v2.MapPost("/runsync", RunSyncAsync);
+        v2.MapGet("/status/{jobId}", StatusAsync);
+        v2.MapGet("/health", HealthAsync);
+        v2.MapPost("/purge-queue", PurgeQueueAsync);
+        // Anything else under /v2 is a JSON 404 too, so RunPod clients can always parse the body.
+        app.MapFallback("/v2/{**rest}", () => ApiProblems.NotFound("No such route. See API.md for the routes under /v2/{endpointId}."));
+        return app;
+    }
+
+    private static async Task<IResult> RunAsync(
+        string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out var endpoint))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, cancellationToken);
+        if (submission is null)
+        {
+            return problem!;
+        }
+
+        var jobId = Guid.CreateVersion7();
+        await jobs.AcceptAsync(jobId, endpoint, submission, cancellationToken);
+        return TypedResults.Ok(new JobAccepted(jobId.ToString(), JobStatusNames.InQueue));
+    }
+
+    private static async Task<IResult> RunSyncAsync(
+        string endpointId, HttpRequest request, int? wait, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
+        JobCompletionNotifier notifier, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out var endpoint))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        if (wait is < MinWaitMs or > MaxWaitMs)
+        {
+            return ApiProblems.BadRequest(new Dictionary<string, string[]> { ["wait"] = [$"Must be from {MinWaitMs} to {MaxWaitMs} ms."] });
+        }
+
+        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, cancellationToken);
+        if (submission is null)
+        {
+            return problem!;
+        }
+
+        var jobId = Guid.CreateVersion7();
+        var ended = notifier.Watch(jobId);
+        try
+        {
+            await jobs.AcceptAsync(jobId, endpoint, submission, cancellationToken);
+            return TypedResults.Ok(await ended.WaitAsync(TimeSpan.FromMilliseconds(wait ?? DefaultWaitMs), cancellationToken));
+        }
+        catch (TimeoutException)
+        {
+            // The wait ended first: answer like RunPod, with the job's current (non-final) status and id.
+        }
+        finally
+        {
+            notifier.Forget(jobId);
+        }
+
+        return TypedResults.Ok(await jobs.FindAsync(endpointId, jobId, cancellationToken));
+    }
+
+    private static async Task<IResult> StatusAsync(
+        string endpointId, string jobId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out _))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        var document = Guid.TryParse(jobId, out var id) ? await jobs.FindAsync(endpointId, id, cancellationToken) : null;
+        return document is null ? ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'.") : TypedResults.Ok(document);
+    }
+
+    private static async Task<IResult> HealthAsync(
+        string endpointId, EndpointCatalog endpoints, JobService jobs, WorkerRegistry workers, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out _))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        var counts = await jobs.CountAsync(endpointId, cancellationToken);
+        var serving = workers.Live().Where(w => w.Endpoints.Contains(endpointId)).ToList();
+        var running = serving.Count(w => w.RunningJobs.Count > 0);
+        return TypedResults.Ok(new EndpointHealth(
+            new EndpointHealth.JobFigures(counts.Completed, counts.Failed, counts.InProgress, counts.InQueue, counts.Retried),
+            new EndpointHealth.WorkerFigures(serving.Count - running, running)));
+    }
+
+    private static async Task<IResult> PurgeQueueAsync(
+        string endpointId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out _))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        var removed = await jobs.PurgeQueueAsync(endpointId, cancellationToken);
+        return TypedResults.Ok(new PurgeResult(removed, "completed"));
+    }
+
+    private static async Task<(JobSubmission?, IResult?)> ReadSubmissionAsync(
+        HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, CancellationToken cancellationToken)
+    {
+        JsonDocument body;
+        try
+        {
+            body = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiProblems.BadRequest(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {e.Message}"] }));
+        }
+
+        using (body)
+        {
+            var errors = new Dictionary<string, string[]>();
+            var submission = validator.Validate(body.RootElement, endpoint.Handler, errors);
+            // Clone: the submission outlives the document that is disposed here.
+            return submission is null
+                ? (null, ApiProblems.BadRequest(errors))
+                : (submission with { Input = submission.Input.Clone() }, null);
+        }
+    }
+
+    private static IResult UnknownEndpoint(string endpointId) => ApiProblems.NotFound($"There is no endpoint '{endpointId}'.");
+}

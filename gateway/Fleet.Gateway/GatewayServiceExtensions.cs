@@ -1,0 +1,73 @@
+using Fleet.Contracts;
+using Fleet.Gateway.Auth;
+using Fleet.Gateway.Jobs;
+using Fleet.Gateway.Outbox;
+using Fleet.Gateway.Persistence;
+using Fleet.Gateway.Workers;
+using Fleet.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Fleet.Gateway;
+
+public static class GatewayServiceExtensions
+{
+    private const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Everything the gateway runs: persistence, the job pipeline, the bus, auth.</summary>
+    public static WebApplicationBuilder AddFleetGateway(this WebApplicationBuilder builder)
+    {
+        builder.AddFleetDefaults();
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.AddFleetPersistence();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<AuthOptions>()
+            .Bind(builder.Configuration.GetSection(AuthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyVerifier>();
+
+        builder.Services.AddSingleton<HandlerInputCatalog>();
+        builder.Services.AddSingleton<SubmissionValidator>();
+        builder.Services.AddSingleton<JobRouter>();
+        builder.Services.AddSingleton<JobService>();
+        builder.Services.AddSingleton<JobCompletionNotifier>();
+        builder.Services.AddSingleton<WorkerRegistry>();
+        builder.Services.AddHostedSingleton<OutboxRelay>();
+        builder.Services.AddHostedSingleton<JobAcceptor>();
+        builder.Services.AddHostedSingleton<JobEventRecorder>();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<WorkerEventsConsumer>();
+            bus.AddConsumer<WorkerHeartbeatConsumer>();
+            bus.UsingFleetRabbitMq((context, cfg) =>
+            {
+                cfg.ReceiveEndpoint(FleetNames.GatewayEventsQueue, e =>
+                {
+                    // Many reports in flight at once is what lets the recorder batch them.
+                    e.PrefetchCount = 1024;
+                    e.ConcurrentMessageLimit = 1024;
+                    // The database may be briefly away: hold the report and try again, declared here.
+                    e.UseMessageRetry(r => r.Exponential(30, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+                    e.ConfigureConsumer<WorkerEventsConsumer>(context);
+                    e.ConfigureConsumer<WorkerHeartbeatConsumer>(context);
+                });
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>A background service that other services also call: one instance for both roles.</summary>
+    private static void AddHostedSingleton<T>(this IServiceCollection services)
+        where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
+    }
+}

@@ -1,0 +1,7 @@
+using Fleet.Gateway.Outbox;
+using Fleet.Gateway.Persistence;
+
+namespace Fleet.Gateway.Jobs;
+
+/// <summary>A new job's row and the outbox message that announces it: written together or not at all.</summary>
+public sealed record AcceptedJob(JobRecord Job, OutboxMessage Row, OutboxEnvelope Envelope);

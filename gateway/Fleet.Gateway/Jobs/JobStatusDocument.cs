@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Fleet.Gateway.Jobs;
+
+/// <summary>The status document of API.md: what <c>status</c>, <c>runsync</c> and webhooks return.</summary>
+public sealed record JobStatusDocument(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("delayTime")] long DelayTime,
+    [property: JsonPropertyName("executionTime")] long ExecutionTime,
+    [property: JsonPropertyName("output")] JsonElement? Output,
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("attempts")] int Attempts,
+    [property: JsonPropertyName("workerId")] string? WorkerId,
+    [property: JsonPropertyName("device")] string? Device);

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Fleet.Gateway.Persistence;
+
+namespace Fleet.Gateway.Jobs;
+
+/// <summary>Builds a job's status document from its row.</summary>
+public static class JobStatusMapper
+{
+    /// <summary>
+    /// <c>delayTime</c> is time queued and <c>executionTime</c> time running, in whole milliseconds;
+    /// for a job still queued or running they are measured up to <paramref name="now"/>, as RunPod does.
+    /// </summary>
+    public static JobStatusDocument ToDocument(JobRecord job, DateTimeOffset now)
+    {
+        var queuedUntil = job.StartedAt ?? job.FinishedAt ?? now;
+        var delay = Milliseconds(queuedUntil - job.CreatedAt);
+        var execution = job.StartedAt is { } started ? Milliseconds((job.FinishedAt ?? now) - started) : 0;
+        JsonElement? output = job.Output is null ? null : JsonDocument.Parse(job.Output).RootElement.Clone();
+        return new JobStatusDocument(
+            job.Id.ToString(), JobStatusNames.ToWire(job.Status), delay, execution, output, job.Error, job.Attempt,
+            job.WorkerId, job.Device);
+    }
+
+    private static long Milliseconds(TimeSpan span) => Math.Max(0, (long)span.TotalMilliseconds);
+}

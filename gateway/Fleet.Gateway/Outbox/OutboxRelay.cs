@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using MassTransit;
+using Npgsql;
+
+namespace Fleet.Gateway.Outbox;
+
+/// <summary>
+/// Sends outbox messages to RabbitMQ and deletes their rows once the broker confirmed them.
+/// Fast path: a committed transaction hands its messages over in memory, and they are sent at once.
+/// Sweep: rows older than a few seconds (the broker was down, the gateway restarted, a send failed)
+/// are read back and sent, so an accepted job reaches its queue whatever happened in between.
+/// Delivery is at least once: a crash between the confirm and the delete sends a message again.
+/// </summary>
+public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<OutboxRelay> log) : BackgroundService
+{
+    private static readonly TimeSpan s_sendTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_sweepAge = TimeSpan.FromSeconds(3);
+
+    private readonly Channel<OutboxEnvelope> _fresh = Channel.CreateUnbounded<OutboxEnvelope>(new() { SingleReader = true });
+    private readonly Channel<Guid> _sent = Channel.CreateUnbounded<Guid>(new() { SingleReader = true });
+
+    // Rows being sent or awaiting their delete; the sweep leaves them alone.
+    private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
+
+    /// <summary>Hands over messages whose rows just committed.</summary>
+    public void Enqueue(IEnumerable<OutboxEnvelope> envelopes)
+    {
+        foreach (var envelope in envelopes)
+        {
+            _inFlight[envelope.Id] = 0;
+            _fresh.Writer.TryWrite(envelope);
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(SendFreshAsync(stoppingToken), SweepAsync(stoppingToken), DeleteSentAsync(stoppingToken));
+
+    private async Task SendFreshAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<OutboxEnvelope>(1024);
+        while (await _fresh.Reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            while (batch.Count < 1024 && _fresh.Reader.TryRead(out var envelope))
+            {
+                batch.Add(envelope);
+            }
+
+            await SendAsync(batch, stoppingToken);
+        }
+    }
+
+    private async Task SendAsync(List<OutboxEnvelope> batch, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(s_sendTimeout);
+        var sends = new Task[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            sends[i] = SendOneAsync(batch[i], timeout.Token);
+        }
+
+        try
+        {
+            await Task.WhenAll(sends);
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Reported per message below.
+        }
+
+        var failed = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (sends[i].IsCompletedSuccessfully)
+            {
+                _sent.Writer.TryWrite(batch[i].Id);
+            }
+            else
+            {
+                failed++;
+                _inFlight.TryRemove(batch[i].Id, out _); // the sweep will send it again
+            }
+        }
+
+        if (failed > 0)
+        {
+            log.LogWarning("Outbox: {Failed} of {Count} messages not sent ({Error}); they stay in the outbox and will be retried",
+                failed, batch.Count, sends.First(s => !s.IsCompletedSuccessfully).Exception?.GetBaseException().Message ?? "timed out");
+        }
+    }
+
+    private async Task SendOneAsync(OutboxEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.Destination is null)
+        {
+            await bus.Publish(envelope.Message, envelope.MessageType, cancellationToken);
+            return;
+        }
+
+        var endpoint = await bus.GetSendEndpoint(new Uri("queue:" + envelope.Destination));
+        await endpoint.Send(envelope.Message, envelope.MessageType, cancellationToken);
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var stale = await ReadStaleAsync(stoppingToken);
+                if (stale.Count > 0)
+                {
+                    log.LogInformation("Outbox: sending {Count} messages left over from earlier", stale.Count);
+                    await SendAsync(stale, stoppingToken);
+                }
+
+                delay = TimeSpan.FromSeconds(stale.Count == 1000 ? 0 : 1);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                delay = TimeSpan.FromSeconds(Math.Min(10, delay.TotalSeconds * 2));
+                log.LogWarning("Outbox sweep failed: {Error}", e.Message);
+            }
+
+            await Task.Delay(delay, stoppingToken);
+        }
+    }
+
+    private async Task<List<OutboxEnvelope>> ReadStaleAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT id, destination, message_type, body FROM outbox_messages WHERE created_at < $1 ORDER BY created_at LIMIT 1000");
+        command.Parameters.Add(new() { Value = DateTime.UtcNow - s_sweepAge });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var stale = new List<OutboxEnvelope>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetGuid(0);
+            if (!_inFlight.TryAdd(id, 0))
+            {
+                continue;
+            }
+
+            var type = OutboxSerialization.TypeOf(reader.GetString(2));
+            var message = JsonSerializer.Deserialize(reader.GetString(3), type, OutboxSerialization.Options)!;
+            stale.Add(new OutboxEnvelope(id, reader.IsDBNull(1) ? null : reader.GetString(1), message, type));
+        }
+
+        return stale;
+    }
+
+    private async Task DeleteSentAsync(CancellationToken stoppingToken)
+    {
+        var ids = new List<Guid>(4096);
+        while (ids.Count > 0 || await _sent.Reader.WaitToReadAsync(stoppingToken))
+        {
+            while (ids.Count < 4096 && _sent.Reader.TryRead(out var id))
+            {
+                ids.Add(id);
+            }
+
+            try
+            {
+                await using var command = database.CreateCommand("DELETE FROM outbox_messages WHERE id = ANY($1)");
+                command.Parameters.Add(new() { Value = ids.ToArray() });
+                await command.ExecuteNonQueryAsync(stoppingToken);
+                foreach (var id in ids)
+                {
+                    _inFlight.TryRemove(id, out _);
+                }
+
+                ids.Clear();
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Keep the ids (and keep them in flight, so the sweep does not send them again).
+                log.LogWarning("Outbox: deleting {Count} sent rows failed, retrying: {Error}", ids.Count, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+}

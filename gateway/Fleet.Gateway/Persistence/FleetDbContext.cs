@@ -1,0 +1,54 @@
+using Fleet.Gateway.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fleet.Gateway.Persistence;
+
+/// <summary>The gateway's database. Only the gateway writes these tables.</summary>
+public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : DbContext(options)
+{
+    public DbSet<JobRecord> Jobs => Set<JobRecord>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<JobRecord>(job =>
+        {
+            job.ToTable("jobs");
+            job.HasKey(j => j.Id);
+            job.Property(j => j.Id).ValueGeneratedNever();
+            job.Property(j => j.EndpointId).HasMaxLength(64);
+            job.Property(j => j.Status).HasConversion(s => JobStatusNames.ToWire(s), s => JobStatusNames.Parse(s)).HasMaxLength(16);
+            job.Property(j => j.Input).HasColumnType("jsonb");
+            job.Property(j => j.Output).HasColumnType("jsonb");
+            job.Property(j => j.Queue).HasMaxLength(200);
+            job.Property(j => j.WorkerId).HasMaxLength(200);
+            job.Property(j => j.Device).HasMaxLength(32);
+            // Health counts, purge and the autoscaler's queue figures all filter by endpoint and status.
+            job.HasIndex(j => new { j.EndpointId, j.Status });
+        });
+
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.ToTable("outbox_messages");
+            message.HasKey(m => m.Id);
+            message.Property(m => m.Id).ValueGeneratedNever();
+            message.Property(m => m.Destination).HasMaxLength(200);
+            message.Property(m => m.MessageType).HasMaxLength(200);
+            message.Property(m => m.Body).HasColumnType("jsonb");
+            message.HasIndex(m => m.CreatedAt);
+        });
+
+        // snake_case names, so the hand-written set-based SQL of the hot paths reads naturally.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
+    }
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

@@ -1,0 +1,80 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+
+namespace Fleet.Gateway.Persistence;
+
+/// <summary>
+/// Group commit: callers enqueue an item and await its durable write; one loop drains whatever is
+/// waiting (up to <see cref="MaxBatch"/>) and writes it in one transaction. Idle, a lone item is
+/// written at once; under load, items that arrive during a commit share the next one, so the
+/// database sees a few large transactions instead of one per request.
+/// </summary>
+public abstract class GroupCommitWriter<TItem, TResult> : BackgroundService
+{
+    private const int MaxBatch = 512;
+
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    public async Task<TResult> WriteAsync(TItem item, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(item);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Completion.Task;
+    }
+
+    /// <summary>Writes one batch in one transaction and returns one result per item, in order.</summary>
+    protected abstract Task<IReadOnlyList<TResult>> WriteBatchAsync(IReadOnlyList<TItem> items, CancellationToken cancellationToken);
+
+    /// <summary>Runs after the batch committed and its callers were released.</summary>
+    protected virtual void OnCommitted(IReadOnlyList<TItem> items, IReadOnlyList<TResult> results)
+    {
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        var items = new List<TItem>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            items.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                items.Add(pending.Item);
+            }
+
+            IReadOnlyList<TResult> results;
+            try
+            {
+                results = await WriteBatchAsync(items, stoppingToken);
+            }
+            catch (Exception e)
+            {
+                // Nothing of the batch committed; every caller sees the failure and nothing is lost
+                // silently (an HTTP caller gets 503, a message consumer has its message redelivered).
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(e);
+                }
+
+                continue;
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(results[i]);
+            }
+
+            OnCommitted(items, results);
+        }
+    }
+
+    private sealed class Pending(TItem item)
+    {
+        public TItem Item { get; } = item;
+
+        public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,45 @@
+using Fleet.Gateway.Jobs;
+
+namespace Fleet.Gateway.Persistence;
+
+/// <summary>One job: what was asked, where it was routed, and how its latest attempt ended.</summary>
+public sealed class JobRecord
+{
+    public Guid Id { get; set; }
+
+    public required string EndpointId { get; set; }
+
+    public JobStatus Status { get; set; }
+
+    /// <summary>The <c>input</c> exactly as submitted (jsonb).</summary>
+    public required string Input { get; set; }
+
+    /// <summary>The handler's output (jsonb), when it completed.</summary>
+    public string? Output { get; set; }
+
+    public string? Error { get; set; }
+
+    public string? Webhook { get; set; }
+
+    public int ExecutionTimeoutMs { get; set; }
+
+    public int? TtlMs { get; set; }
+
+    public bool LowPriority { get; set; }
+
+    /// <summary>The queue the job was sent to: the routing decision, kept for inspection.</summary>
+    public required string Queue { get; set; }
+
+    /// <summary>The current attempt (1 for the first). Events of another attempt are ignored.</summary>
+    public int Attempt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public string? WorkerId { get; set; }
+
+    public string? Device { get; set; }
+}

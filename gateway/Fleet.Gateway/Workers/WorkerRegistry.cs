@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using Fleet.Contracts.Messages;
+
+namespace Fleet.Gateway.Workers;
+
+/// <summary>The latest heartbeat of every worker. A worker silent for <see cref="LiveFor"/> counts as gone.</summary>
+public sealed class WorkerRegistry(TimeProvider time)
+{
+    public static readonly TimeSpan LiveFor = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, (WorkerHeartbeat Beat, DateTimeOffset ReceivedAt)> _workers = new();
+
+    public void Record(WorkerHeartbeat beat)
+    {
+        if (beat.Stopping)
+        {
+            _workers.TryRemove(beat.WorkerId, out _);
+            return;
+        }
+
+        _workers[beat.WorkerId] = (beat, time.GetUtcNow());
+    }
+
+    /// <summary>Workers heard from recently.</summary>
+    public IReadOnlyList<WorkerHeartbeat> Live()
+    {
+        var now = time.GetUtcNow();
+        return [.. _workers.Values.Where(w => now - w.ReceivedAt < LiveFor).Select(w => w.Beat)];
+    }
+}

@@ -1,0 +1,3 @@
+namespace Fleet.Worker.Sdk;
+
+public sealed record DeviceMemory(long TotalMb, long FreeMb);

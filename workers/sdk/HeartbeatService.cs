@@ -1,0 +1,59 @@
+using Fleet.Contracts.Messages;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Worker.Sdk;
+
+/// <summary>Tells the gateway, every few seconds, that this worker lives and what it runs.</summary>
+public sealed class HeartbeatService(
+    IBus bus,
+    ServedEndpoints served,
+    IWorkerDevice device,
+    WorkerIdentity worker,
+    RunningJobs running,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<HeartbeatService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        log.LogInformation("Worker {WorkerId} ready on device {Device}, serving {Queues}", worker.Id, device.Name, string.Join(", ", served.Queues));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), time);
+        do
+        {
+            await BeatAsync(stopping: false, stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await BeatAsync(stopping: true, cancellationToken);
+    }
+
+    private async Task BeatAsync(bool stopping, CancellationToken cancellationToken)
+    {
+        var memory = device.ReadMemory();
+        var beat = new WorkerHeartbeat(
+            worker.Id, device.Hardware, device.Name, served.EndpointIds, served.Capacity, running.Snapshot(),
+            memory?.TotalMb, memory?.FreeMb, time.GetUtcNow(), stopping);
+        try
+        {
+            // A heartbeat is stale after a few seconds: never let one wait long on a lost broker.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds * 2));
+            await bus.Publish(beat, p => p.TimeToLive = TimeSpan.FromSeconds(30), timeout.Token);
+            if (options.Value.HealthFile is { } file)
+            {
+                await File.WriteAllTextAsync(file, beat.SentAt.ToString("O"), CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Heartbeat not sent: {Error}", e.Message);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Fleet.Contracts.Messages;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Worker.Sdk;
+
+/// <summary>
+/// Runs one attempt of a job and reports it. The message is acknowledged only after the outcome is
+/// confirmed by the broker, so a worker that dies mid-job leaves the message to be delivered again.
+/// A handler's exception is the job's failure and is reported, never swallowed; an infrastructure
+/// failure (publishing, shutdown) flows to MassTransit and the message is redelivered.
+/// </summary>
+public sealed class RunJobConsumer(
+    JobHandlerRegistry handlers,
+    IServiceProvider services,
+    IWorkerDevice device,
+    WorkerIdentity worker,
+    RunningJobs running,
+    CancelledJobs cancelled,
+    TimeProvider time,
+    ILogger<RunJobConsumer> log) : IConsumer<RunJob>
+{
+    public async Task Consume(ConsumeContext<RunJob> context)
+    {
+        var job = context.Message;
+        if (cancelled.Contains(job.JobId))
+        {
+            log.LogInformation("Job {JobId} was cancelled while queued; dropping it", job.JobId);
+            return;
+        }
+
+        var startedAt = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        // Reported concurrently with the handler: a short job must not wait for this confirm.
+        var started = context.Publish(new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, startedAt));
+
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        attempt.CancelAfter(job.ExecutionTimeoutMs);
+        running.Add(job.JobId, attempt);
+        object? outcome;
+        try
+        {
+            outcome = await RunHandlerAsync(job, startedAt, attempt.Token);
+        }
+        finally
+        {
+            running.Remove(job.JobId);
+        }
+
+        await started;
+        if (outcome is not null)
+        {
+            await context.Publish(outcome, context.CancellationToken);
+            log.LogDebug("Job {JobId} attempt {Attempt}: {Outcome} in {Ms} ms", job.JobId, job.Attempt, outcome.GetType().Name, clock.ElapsedMilliseconds);
+        }
+    }
+
+    /// <returns>The event to publish, or null when the gateway already knows the ending (cancelled).</returns>
+    private async Task<object?> RunHandlerAsync(RunJob job, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        if (!handlers.TryGet(job.Handler, out var invoker))
+        {
+            return Failed(job, startedAt, $"this worker has no handler '{job.Handler}'", "UnknownHandler", timedOut: false);
+        }
+
+        try
+        {
+            var context = new JobContext(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name);
+            var output = await invoker.InvokeAsync(services, job.Input, context, cancellationToken);
+            return new JobSucceeded(job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (cancelled.Contains(job.JobId))
+            {
+                // The gateway already recorded the cancellation; there is nothing more to report.
+                return null;
+            }
+
+            // Either the execution timeout fired or the worker is shutting down.
+            return TimedOutOrShutdown(job, startedAt);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning("Job {JobId} attempt {Attempt} failed: {Error}", job.JobId, job.Attempt, e.Message);
+            return Failed(job, startedAt, e.Message, e.GetType().Name, timedOut: false);
+        }
+    }
+
+    private object TimedOutOrShutdown(RunJob job, DateTimeOffset startedAt)
+    {
+        var elapsed = time.GetUtcNow() - startedAt;
+        if (elapsed.TotalMilliseconds < job.ExecutionTimeoutMs)
+        {
+            throw new OperationCanceledException("worker is stopping; the job goes back to its queue");
+        }
+
+        return Failed(job, startedAt, $"execution timeout of {job.ExecutionTimeoutMs} ms exceeded", "Timeout", timedOut: true);
+    }
+
+    private JobFailed Failed(RunJob job, DateTimeOffset startedAt, string error, string errorType, bool timedOut) =>
+        new(job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), error, errorType, timedOut);
+}
