@@ -36,6 +36,11 @@ public static class FleetHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // Per-request and per-command logs cost more CPU than the job path itself; keep them off
+        // by default (configuration can still turn them on).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

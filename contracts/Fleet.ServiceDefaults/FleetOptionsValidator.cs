@@ -1,4 +1,5 @@
 using System.Buffers;
+using Fleet.Contracts.Endpoints;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.ServiceDefaults;
@@ -44,6 +45,11 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
             if (e.MaxAttempts < 1)
             {
                 errors.Add($"{at}.MaxAttempts must be at least 1.");
+            }
+
+            if (e.ScalerType is not (ScalerType.QueueDelay or ScalerType.RequestCount))
+            {
+                errors.Add($"{at}.ScalerType must be {ScalerType.QueueDelay} or {ScalerType.RequestCount}.");
             }
 
             if (e.ScalerValue < 1 || e.IdleTimeoutSeconds < 0 || e.MinGpuMemoryMb < 0 || e.ConcurrencyPerWorker < 1)

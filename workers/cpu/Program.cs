@@ -1,7 +1,7 @@
 using Fleet.Worker.Cpu.Handlers;
 using Fleet.Worker.Sdk;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFleetWorker();
 builder.Services.AddJobHandler<EchoHandler>();
 builder.Build().Run();

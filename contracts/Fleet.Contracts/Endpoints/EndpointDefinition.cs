@@ -19,7 +19,8 @@ public sealed record EndpointDefinition
 
     public int IdleTimeoutSeconds { get; init; } = 5;
 
-    public ScalerType ScalerType { get; init; } = ScalerType.QueueDelay;
+    /// <summary>One of <see cref="Endpoints.ScalerType"/>: <c>QUEUE_DELAY</c> or <c>REQUEST_COUNT</c>.</summary>
+    public string ScalerType { get; init; } = Endpoints.ScalerType.QueueDelay;
 
     public int ScalerValue { get; init; } = 4;
 

@@ -1,8 +1,11 @@
 namespace Fleet.Contracts.Endpoints;
 
-/// <summary>RunPod's scaler types: by queue delay (seconds) or by request count per worker.</summary>
-public enum ScalerType
+/// <summary>RunPod's scaler types, spelt as RunPod (and API.md) spell them.</summary>
+public static class ScalerType
 {
-    QueueDelay,
-    RequestCount,
+    /// <summary>Add a worker when a job has waited more than <c>scalerValue</c> seconds.</summary>
+    public const string QueueDelay = "QUEUE_DELAY";
+
+    /// <summary>Target <c>ceil((queued + inProgress) / scalerValue)</c> workers.</summary>
+    public const string RequestCount = "REQUEST_COUNT";
 }

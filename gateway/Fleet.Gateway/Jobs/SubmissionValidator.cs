@@ -172,9 +172,26 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
             return "Unknown field for this endpoint's input.";
         }
 
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        const string convertedTo = "could not be converted to ";
+        var at = message.IndexOf(convertedTo, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return "The value is not valid here.";
+        }
+
+        var type = message[(at + convertedTo.Length)..];
+        var expected = type switch
+        {
+            _ when type.StartsWith("System.String", StringComparison.Ordinal) => "a string",
+            _ when type.StartsWith("System.Boolean", StringComparison.Ordinal) || type.Contains("[System.Boolean]", StringComparison.Ordinal) => "true or false",
+            _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) || type.Contains("Enumerable", StringComparison.Ordinal) => "an array",
+            _ when s_numbers.Any(n => type.Contains(n, StringComparison.Ordinal)) => "a number",
+            _ => "a value of another type",
+        };
+        return $"Must be {expected}.";
     }
+
+    private static readonly string[] s_numbers = ["Double", "Single", "Int16", "Int32", "Int64", "Decimal", "Byte"];
 
     private static string JsonNameOf(Type type, string member) =>
         type.GetProperty(member)?.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name

@@ -12,7 +12,7 @@ public sealed record EchoInput
     public JsonElement? Echo { get; init; }
 
     [JsonPropertyName("sleep_s")]
-    [Range(0, 86_400)]
+    [Range(0, 86_400, ErrorMessage = "Must be a number of seconds from {1} to {2}.")]
     public double? SleepSeconds { get; init; }
 
     [JsonPropertyName("fail")]

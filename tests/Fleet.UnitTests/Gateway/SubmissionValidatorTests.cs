@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Fleet.Gateway.Jobs;
+
+namespace Fleet.UnitTests.Gateway;
+
+public sealed class SubmissionValidatorTests
+{
+    private readonly SubmissionValidator _validator = new(new HandlerInputCatalog());
+
+    private (JobSubmission? Submission, Dictionary<string, string[]> Errors) Validate(string body, string handler = "echo")
+    {
+        var errors = new Dictionary<string, string[]>();
+        using var document = JsonDocument.Parse(body);
+        var submission = _validator.Validate(document.RootElement.Clone(), handler, errors);
+        return (submission, errors);
+    }
+
+    [Fact]
+    public void Accepts_an_echo_job_with_webhook_and_policy()
+    {
+        var (submission, errors) = Validate("""
+            {"input": {"echo": {"a": [1, 2]}, "sleep_s": 0.5},
+             "webhook": "https://example.org/hook",
+             "policy": {"executionTimeout": 60000, "ttl": 86400000, "lowPriority": true}}
+            """);
+
+        Assert.Empty(errors);
+        Assert.NotNull(submission);
+        Assert.Equal("https://example.org/hook", submission.Webhook);
+        Assert.Equal(new JobPolicy(60000, 86400000, true, false, null), submission.Policy);
+        Assert.Equal(0.5, submission.Input.GetProperty("sleep_s").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("""{"inpt": {}}""", "input")]
+    [InlineData("""{"input": null}""", "input")]
+    [InlineData("""[1, 2]""", "body")]
+    [InlineData("""{"input": {"sleep_s": "soon"}}""", "input.sleep_s")]
+    [InlineData("""{"input": {"sleep_s": -1}}""", "input.sleep_s")]
+    [InlineData("""{"input": {"ech": 1}}""", "input.ech")]
+    [InlineData("""{"input": {"fail": 3}}""", "input.fail")]
+    [InlineData("""{"input": {"stream": "abc"}}""", "input.stream")]
+    [InlineData("""{"input": "text"}""", "input")]
+    [InlineData("""{"input": {}, "webhook": "ftp://example.org"}""", "webhook")]
+    [InlineData("""{"input": {}, "webhook": "not a url"}""", "webhook")]
+    [InlineData("""{"input": {}, "policy": {"executionTimeout": 5000}}""", "policy.executionTimeout")]
+    [InlineData("""{"input": {}, "policy": {"executionTimeout": 1.5}}""", "policy.executionTimeout")]
+    [InlineData("""{"input": {}, "policy": {"ttl": 9999}}""", "policy.ttl")]
+    [InlineData("""{"input": {}, "policy": {"ttl": 604800001}}""", "policy.ttl")]
+    [InlineData("""{"input": {}, "policy": {"lowPriority": "yes"}}""", "policy.lowPriority")]
+    [InlineData("""{"input": {}, "policy": {"retries": 3}}""", "policy.retries")]
+    [InlineData("""{"input": {}, "policy": 7}""", "policy")]
+    public void Names_the_field_at_fault(string body, string field)
+    {
+        var (submission, errors) = Validate(body);
+
+        Assert.Null(submission);
+        Assert.Equal([field], errors.Keys);
+        Assert.All(errors[field], message => Assert.DoesNotContain("System.", message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Reports_every_wrong_field_at_once()
+    {
+        var (_, errors) = Validate("""{"input": {"sleep_s": -2}, "webhook": 5, "policy": {"ttl": 1}}""");
+
+        Assert.Equal(["input.sleep_s", "policy.ttl", "webhook"], errors.Keys.Order());
+    }
+
+    [Fact]
+    public void Accepts_any_json_input_for_a_handler_without_a_published_input_type()
+    {
+        var (submission, errors) = Validate("""{"input": [1, "two"]}""", handler: "custom-handler");
+
+        Assert.Empty(errors);
+        Assert.Equal(JsonValueKind.Array, submission!.Input.ValueKind);
+    }
+}

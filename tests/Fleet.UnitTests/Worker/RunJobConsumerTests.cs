@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Fleet.Contracts.Messages;
+using Fleet.Worker.Cpu.Handlers;
+using Fleet.Worker.Sdk;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.UnitTests.Worker;
+
+/// <summary>The job consumer on MassTransit's test harness: what a worker reports for each outcome.</summary>
+public sealed class RunJobConsumerTests : IAsyncLifetime
+{
+    private ServiceProvider _provider = null!;
+    private ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<IWorkerDevice, CpuWorkerDevice>()
+            .AddSingleton(new WorkerIdentity("cpu-test"))
+            .AddSingleton<JobHandlerRegistry>()
+            .AddSingleton<RunningJobs>()
+            .AddSingleton<CancelledJobs>()
+            .AddJobHandler<EchoHandler>()
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<RunJobConsumer>();
+                bus.AddConsumer<JobsCancelledConsumer>();
+            })
+            .BuildServiceProvider(validateScopes: true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.Stop();
+        await _provider.DisposeAsync();
+    }
+
+    private static RunJob Job(string input, int timeoutMs = 60_000, string handler = "echo") =>
+        new(Guid.NewGuid(), "echo", handler, JsonDocument.Parse(input).RootElement.Clone(), 1, timeoutMs, DateTimeOffset.UtcNow);
+
+    private async Task<T> PublishedFor<T>(Guid jobId)
+        where T : class
+    {
+        Assert.True(await _harness.Published.Any<T>(m => JobIdOf(m.Context.Message) == jobId), $"no {typeof(T).Name} for {jobId}");
+        return _harness.Published.Select<T>(m => JobIdOf(m.Context.Message) == jobId).First().Context.Message;
+    }
+
+    private static Guid JobIdOf(object message) => message switch
+    {
+        JobStarted m => m.JobId,
+        JobSucceeded m => m.JobId,
+        JobFailed m => m.JobId,
+        _ => Guid.Empty,
+    };
+
+    [Fact]
+    public async Task Reports_started_then_succeeded_with_output_worker_and_device()
+    {
+        var job = Job("""{"echo": "hi"}""");
+        await _harness.Bus.Publish(job);
+
+        var started = await PublishedFor<JobStarted>(job.JobId);
+        var succeeded = await PublishedFor<JobSucceeded>(job.JobId);
+
+        Assert.Equal("cpu-test", started.WorkerId);
+        Assert.Equal("cpu", succeeded.Device);
+        Assert.Equal(started.StartedAt, succeeded.StartedAt);
+        Assert.True(succeeded.FinishedAt >= succeeded.StartedAt);
+        Assert.Equal("""{"echo":"hi"}""", succeeded.Output.GetRawText());
+    }
+
+    [Fact]
+    public async Task Reports_a_handler_exception_as_the_job_failure()
+    {
+        var job = Job("""{"fail": "bad weights"}""");
+        await _harness.Bus.Publish(job);
+
+        var failed = await PublishedFor<JobFailed>(job.JobId);
+
+        Assert.Equal("bad weights", failed.Error);
+        Assert.Equal(nameof(EchoFailureException), failed.ErrorType);
+        Assert.False(failed.TimedOut);
+        Assert.False(await _harness.Published.Any<JobSucceeded>(m => m.Context.Message.JobId == job.JobId));
+    }
+
+    [Fact]
+    public async Task Reports_an_execution_timeout_and_stops_the_handler()
+    {
+        var job = Job("""{"sleep_s": 30}""", timeoutMs: 300);
+        await _harness.Bus.Publish(job);
+
+        var failed = await PublishedFor<JobFailed>(job.JobId);
+
+        Assert.True(failed.TimedOut);
+        Assert.Contains("300 ms", failed.Error, StringComparison.Ordinal);
+        Assert.True(failed.FinishedAt - failed.StartedAt < TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Reports_an_unknown_handler_as_a_failure()
+    {
+        var job = Job("{}", handler: "no-such-handler");
+        await _harness.Bus.Publish(job);
+
+        var failed = await PublishedFor<JobFailed>(job.JobId);
+
+        Assert.Equal("UnknownHandler", failed.ErrorType);
+    }
+
+    [Fact]
+    public async Task Drops_a_job_cancelled_while_queued_without_running_it()
+    {
+        var job = Job("""{"echo": 1}""");
+        await _harness.Bus.Publish(new JobsCancelled([job.JobId]));
+        Assert.True(await _harness.Consumed.Any<JobsCancelled>());
+
+        await _harness.Bus.Publish(job);
+
+        Assert.True(await _harness.Consumed.Any<RunJob>(m => m.Context.Message.JobId == job.JobId));
+        Assert.False(await _harness.Published.Any<JobStarted>(m => m.Context.Message.JobId == job.JobId));
+        Assert.False(await _harness.Published.Any<JobSucceeded>(m => m.Context.Message.JobId == job.JobId));
+    }
+}
