@@ -13,6 +13,18 @@ public static class ApiErrors
 
     public static WebApplication UseApiErrors(this WebApplication app)
     {
+        // API.md: routes match with no trailing slash. Routing alone would also match '/run/'.
+        app.Use((context, next) =>
+        {
+            var path = context.Request.Path.Value;
+            if (path is { Length: > 1 } && path.EndsWith('/') && context.Request.Path.StartsWithSegments("/v2"))
+            {
+                return ApiProblems.NotFound("Routes under /v2 have no trailing slash.").ExecuteAsync(context);
+            }
+
+            return next(context);
+        });
+
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;

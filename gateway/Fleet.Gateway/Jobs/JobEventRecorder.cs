@@ -19,7 +19,7 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, JobCompletionNot
         """;
 
     private const string Ended = $"""
-        UPDATE jobs SET status = u.status, output = u.output::jsonb, error = u.error, started_at = u.started_at,
+        UPDATE jobs SET status = u.status, output = u.output::json, error = u.error, started_at = u.started_at,
             finished_at = u.finished_at, worker_id = u.worker_id, device = u.device
         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
             AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device)

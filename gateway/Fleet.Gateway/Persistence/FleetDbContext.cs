@@ -19,8 +19,9 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             job.Property(j => j.Id).ValueGeneratedNever();
             job.Property(j => j.EndpointId).HasMaxLength(64);
             job.Property(j => j.Status).HasConversion(s => JobStatusNames.ToWire(s), s => JobStatusNames.Parse(s)).HasMaxLength(16);
-            job.Property(j => j.Input).HasColumnType("jsonb");
-            job.Property(j => j.Output).HasColumnType("jsonb");
+            // json, not jsonb: kept byte for byte (key order included) and never queried inside.
+            job.Property(j => j.Input).HasColumnType("json");
+            job.Property(j => j.Output).HasColumnType("json");
             job.Property(j => j.Queue).HasMaxLength(200);
             job.Property(j => j.WorkerId).HasMaxLength(200);
             job.Property(j => j.Device).HasMaxLength(32);
@@ -35,7 +36,7 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             message.Property(m => m.Id).ValueGeneratedNever();
             message.Property(m => m.Destination).HasMaxLength(200);
             message.Property(m => m.MessageType).HasMaxLength(200);
-            message.Property(m => m.Body).HasColumnType("jsonb");
+            message.Property(m => m.Body).HasColumnType("json");
             message.HasIndex(m => m.CreatedAt);
         });
 

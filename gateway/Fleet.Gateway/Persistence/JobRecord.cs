@@ -11,10 +11,10 @@ public sealed class JobRecord
 
     public JobStatus Status { get; set; }
 
-    /// <summary>The <c>input</c> exactly as submitted (jsonb).</summary>
+    /// <summary>The <c>input</c> exactly as submitted (json).</summary>
     public required string Input { get; set; }
 
-    /// <summary>The handler's output (jsonb), when it completed.</summary>
+    /// <summary>The handler's output (json), when it completed.</summary>
     public string? Output { get; set; }
 
     public string? Error { get; set; }

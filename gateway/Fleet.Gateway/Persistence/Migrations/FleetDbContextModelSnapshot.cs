@@ -61,7 +61,7 @@ namespace Fleet.Gateway.Persistence.Migrations
 
                     b.Property<string>("Input")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("input");
 
                     b.Property<bool>("LowPriority")
@@ -69,7 +69,7 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnName("low_priority");
 
                     b.Property<string>("Output")
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("output");
 
                     b.Property<string>("Queue")
@@ -116,7 +116,7 @@ namespace Fleet.Gateway.Persistence.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("body");
 
                     b.Property<DateTimeOffset>("CreatedAt")

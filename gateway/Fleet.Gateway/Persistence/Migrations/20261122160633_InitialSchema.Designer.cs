@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Fleet.Gateway.Persistence.Migrations
 {
     [DbContext(typeof(FleetDbContext))]
-    [Migration("20261122155458_InitialSchema")]
+    [Migration("20261122160633_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -64,7 +64,7 @@ namespace Fleet.Gateway.Persistence.Migrations
 
                     b.Property<string>("Input")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("input");
 
                     b.Property<bool>("LowPriority")
@@ -72,7 +72,7 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnName("low_priority");
 
                     b.Property<string>("Output")
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("output");
 
                     b.Property<string>("Queue")
@@ -119,7 +119,7 @@ namespace Fleet.Gateway.Persistence.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("body");
 
                     b.Property<DateTimeOffset>("CreatedAt")

@@ -18,8 +18,8 @@ namespace Fleet.Gateway.Persistence.Migrations
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     endpoint_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    input = table.Column<string>(type: "jsonb", nullable: false),
-                    output = table.Column<string>(type: "jsonb", nullable: true),
+                    input = table.Column<string>(type: "json", nullable: false),
+                    output = table.Column<string>(type: "json", nullable: true),
                     error = table.Column<string>(type: "text", nullable: true),
                     webhook = table.Column<string>(type: "text", nullable: true),
                     execution_timeout_ms = table.Column<int>(type: "integer", nullable: false),
@@ -45,7 +45,7 @@ namespace Fleet.Gateway.Persistence.Migrations
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     destination = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     message_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    body = table.Column<string>(type: "jsonb", nullable: false),
+                    body = table.Column<string>(type: "json", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>

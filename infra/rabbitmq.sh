@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# A private RabbitMQ node for Fleet (Debian's rabbitmq-server, no Docker/systemd; run as root).
+# Usage: infra/rabbitmq.sh start|stop|status|await run|test
+#   run:  fleet-run@localhost,  AMQP 55672, management 55673, distribution 55674
+#   test: fleet-test@localhost, AMQP 56672, management 56673, distribution 56674
+#   (FLEET_AMQP_PORT, FLEET_RABBIT_MGMT_PORT, FLEET_RABBIT_DIST_PORT override)
+#   state: ${FLEET_STATE_DIR:-/var/tmp/fleet}/PROFILE/rabbitmq (mnesia survives stop/start)
+# Erlang cookie: Debian's wrappers run both the server and rabbitmqctl as user rabbitmq with
+# HOME=/var/lib/rabbitmq, so both always read /var/lib/rabbitmq/.erlang.cookie.
+set -euo pipefail
+
+usage() { echo "usage: $0 start|stop|status|await run|test" >&2; exit 2; }
+cmd=${1:-}; profile=${2:-}
+case "$profile" in run) p=55 ;; test) p=56 ;; *) usage ;; esac
+node=fleet-$profile@localhost
+amqp=${FLEET_AMQP_PORT:-${p}672} mgmt=${FLEET_RABBIT_MGMT_PORT:-${p}673} dist=${FLEET_RABBIT_DIST_PORT:-${p}674}
+base=$(realpath -m "${FLEET_STATE_DIR:-/var/tmp/fleet}")/$profile/rabbitmq
+pidfile=$base/node.pid
+
+# Read by rabbitmq-server (su keeps the environment) and by rabbitmqctl alike.
+export RABBITMQ_NODENAME=$node RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$amqp \
+  RABBITMQ_DIST_PORT=$dist RABBITMQ_MNESIA_BASE=$base/mnesia RABBITMQ_LOG_BASE=$base/log \
+  RABBITMQ_PID_FILE=$pidfile RABBITMQ_ENABLED_PLUGINS_FILE=$base/enabled_plugins \
+  RABBITMQ_CONFIG_FILE=$base/rabbitmq.config
+# Private node: Erlang distribution and epmd (if this node starts it) on loopback only.
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+export ERL_EPMD_ADDRESS=127.0.0.1
+export PATH=$PATH:/usr/sbin:/sbin # CI shells may lack sbin (rabbitmqctl, runuser)
+
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f s", b - a }'; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# 9>&- (here and for the server): an inherited lock fd would keep the start/stop lock held
+# by the node, or by an epmd the CLI happens to start.
+ctl() { timeout "${CTL_TIMEOUT:-60}" rabbitmqctl -q -n "$node" "$@" 9>&-; }
+# The beam.smp of this node only, never other nodes. RabbitMQ 3.10 sets the node name at
+# runtime (not on the command line), so match the process environment: our node name AND
+# our state dir (the same profile may run from another FLEET_STATE_DIR: that is not ours).
+has_env() { grep -qzx -- "$2" "/proc/$1/environ" 2>/dev/null; }
+beam_pid() { # beam_pid [any]: ours; with "any", whichever beam uses our node name
+  local pid
+  for pid in $(cat "$pidfile" 2>/dev/null) $(pgrep -x beam.smp); do
+    has_env "$pid" "RABBITMQ_NODENAME=$node" || continue
+    [[ -n ${1:-} ]] || has_env "$pid" "RABBITMQ_MNESIA_BASE=$base/mnesia" || continue
+    echo "$pid"; return
+  done
+}
+running() { [[ -n $(beam_pid) ]] && port_open "$amqp"; }
+fail() { echo "FAILED: $1"; tail -n 25 "$base/log/console.log" "$base/log/$node.log" 2>/dev/null >&2; exit 1; }
+
+ensure_user() { # idempotent; default_user in rabbitmq.config covers a fresh node, this covers the rest
+  curl -sf -o /dev/null -u fleet:fleet "http://127.0.0.1:$mgmt/api/whoami" && return
+  ctl add_user fleet fleet >/dev/null 2>&1 || ctl change_password fleet fleet >/dev/null
+  ctl set_user_tags fleet administrator >/dev/null
+  ctl set_permissions -p / fleet '.*' '.*' '.*' >/dev/null
+}
+
+alive() { # during start: the launcher we forked (beam may not exist yet); await: keep waiting
+  [[ -z ${1:-} ]] || kill -0 "$1" 2>/dev/null
+}
+await_up() { # await_up SECONDS [LAUNCHER_PID]: app booted (plugins included), both ports answer
+  local t_end=$((SECONDS + ${1:-60}))
+  until port_open "$amqp" && port_open "$mgmt"; do
+    alive "${2:-}" || fail "node exited"
+    ((SECONDS < t_end)) || fail "not up after ${1:-60} s"
+    sleep 0.2
+  done
+  CTL_TIMEOUT=$((t_end - SECONDS + 5)) ctl await_startup --timeout $((t_end - SECONDS + 1)) || fail "await_startup"
+}
+wait_gone() { # wait_gone SECONDS: for this node's VM to exit and its AMQP port to close
+  for _ in $(seq $(($1 * 5))); do [[ -z $(beam_pid) ]] && ! port_open "$amqp" && return 0; sleep 0.2; done
+  return 1
+}
+
+do_stop() {
+  if [[ -z $(beam_pid) ]]; then echo "rabbitmq: not running"; return; fi
+  local t0=$EPOCHREALTIME pid sig
+  printf 'rabbitmq: stopping %s ... ' "$node"
+  # Graceful stop (~5 s of it is the management plugin's shutdown) keeps durable queues and
+  # persistent messages; with the pid file, rabbitmqctl waits for the VM to exit.
+  local grace=5 args=()
+  [[ -f $pidfile ]] && args=("$pidfile")
+  CTL_TIMEOUT=30 ctl stop "${args[@]}" >/dev/null 2>&1 || true
+  # Leftovers of this node only: SIGTERM is a graceful stop too (give it 30 s), then SIGKILL.
+  for sig in TERM KILL; do
+    wait_gone "$grace" && break
+    pid=$(beam_pid); [[ -n $pid ]] || break
+    printf '(SIG%s %s) ' "$sig" "$pid"; kill -s "$sig" "$pid" 2>/dev/null || true
+    grace=30
+  done
+  wait_gone 5 || fail "node still alive or 127.0.0.1:$amqp still open"
+  echo "stopped ($(since "$t0"))"
+}
+
+do_start() {
+  if running; then echo "rabbitmq: already running ($node, AMQP 127.0.0.1:$amqp)"; ensure_user; return; fi
+  [[ -z $(beam_pid) ]] || do_stop # half-up node (AMQP port closed): restart it cleanly
+  local port t0=$EPOCHREALTIME d other
+  other=$(beam_pid any)
+  [[ -z $other ]] || { echo "rabbitmq: node $node already runs from another state dir (pid $other)" >&2; exit 1; }
+  for port in "$amqp" "$mgmt" "$dist"; do
+    port_open "$port" && { echo "rabbitmq: 127.0.0.1:$port is taken by another process" >&2; exit 1; }
+  done
+  printf 'rabbitmq: starting %s on 127.0.0.1:%s (management %s) ... ' "$node" "$amqp" "$mgmt"
+  if [[ ! -d $base/mnesia ]]; then
+    mkdir -p "$base/mnesia" "$base/log"
+    chown -R rabbitmq:rabbitmq "$base"
+    d=$base # user rabbitmq must be able to traverse every parent
+    while [[ $d != / ]]; do
+      d=$(dirname "$d")
+      runuser -u rabbitmq -- test -x "$d" || { printf '(chmod o+x %s) ' "$d"; chmod o+x "$d"; }
+    done
+  fi
+  echo '[rabbitmq_management].' >"$base/enabled_plugins"
+  # Classic Erlang-term config: skips the cuttlefish schema translation of rabbitmq.conf,
+  # which took ~3.5 s of an ~8 s boot on a 2-core machine. default_user is created only
+  # when the node boots with an empty database (first start).
+  cat >"$base/rabbitmq.config" <<CONF
+[{rabbit, [{default_user, <<"fleet">>}, {default_pass, <<"fleet">>},
+           {default_user_tags, [administrator]},
+           {default_permissions, [<<".*">>, <<".*">>, <<".*">>]}]},
+ {rabbitmq_management, [{tcp_config, [{ip, "127.0.0.1"}, {port, $mgmt}]}]}].
+CONF
+  chown rabbitmq:rabbitmq "$base/enabled_plugins" "$base/rabbitmq.config"
+  # setsid: own session, so the caller's terminal/test host can't signal it; no inherited
+  # stdio, so a caller reading our output until EOF is not kept waiting by the server.
+  setsid rabbitmq-server >>"$base/log/console.log" 2>&1 </dev/null 9>&- &
+  await_up 60 $!
+  ensure_user
+  echo "ready ($(since "$t0"))"
+}
+
+lock() { # serialise start/stop of this profile's node (parallel test runs, CI steps)
+  [[ $EUID -eq 0 ]] || { echo "rabbitmq: must run as root" >&2; exit 1; }
+  mkdir -p "$(dirname "$base")"
+  exec 9>"$base.lock"
+  flock -w 180 9 || { echo "rabbitmq: $base.lock is held by another start/stop" >&2; exit 1; }
+}
+
+case "$cmd" in
+start) lock; do_start ;;
+stop) lock; do_stop ;;
+await) await_up "${FLEET_RABBIT_TIMEOUT:-60}" ;;
+status)
+  if running; then echo "rabbitmq: running ($node, pid $(beam_pid), AMQP 127.0.0.1:$amqp, management $mgmt)"
+  else echo "rabbitmq: not running"; exit 3; fi
+  ;;
+*) usage ;;
+esac

@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Fleet.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One fleet for the integration tier: the test servers, a database and a RabbitMQ virtual host of
+/// its own (so runs never see each other's jobs or messages), a gateway process and a CPU worker.
+/// </summary>
+public sealed class FleetFixture : IAsyncLifetime
+{
+    public const string ApiKey = "integration-test-key";
+
+    /// <summary>An echo endpoint whose worker runs one job at a time, so jobs can wait behind another.</summary>
+    public const string SerialEndpoint = "echo-serial";
+
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
+    private IReadOnlyDictionary<string, string> _servers = null!;
+    private string _adminConnection = null!;
+    private int _gatewayPort;
+
+    public FleetProcess Gateway { get; private set; } = null!;
+
+    public FleetProcess Worker { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = null!;
+
+    private string Database => "fleet_it_" + _runId;
+
+    private string VirtualHost => "fleet-it-" + _runId;
+
+    public async Task InitializeAsync()
+    {
+        _servers = TestServers.Start();
+        _adminConnection = _servers["ConnectionStrings__Fleet"];
+        ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = Database }.ConnectionString;
+        await using (var admin = new NpgsqlConnection(_adminConnection))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {Database}", admin).ExecuteNonQueryAsync();
+        }
+
+        using (var management = ManagementClient())
+        {
+            (await management.PutAsync($"api/vhosts/{VirtualHost}", null)).EnsureSuccessStatusCode();
+            (await management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{_servers["RabbitMq__Username"]}",
+                new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        }
+
+        await File.WriteAllTextAsync(EndpointsFile, $$$"""
+            {"Fleet": {"Endpoints": [
+              {"id": "echo", "handler": "echo", "concurrencyPerWorker": 32},
+              {"id": "{{{SerialEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 1}
+            ]}}
+            """);
+
+        _gatewayPort = FreePort();
+        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayPort}/"), Timeout = TimeSpan.FromSeconds(100) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+
+        await StartGatewayAsync();
+        Worker = FleetProcess.Start("worker-cpu", RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu"), Environment("Worker__Id", "cpu-it-" + _runId));
+        await Eventually.True(async () => (await HealthAsync("echo")).GetProperty("workers").GetProperty("idle").GetInt32() > 0,
+            TimeSpan.FromSeconds(60), () => Worker.Tail());
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        Worker?.Dispose();
+        Gateway?.Dispose();
+        try
+        {
+            await using (var admin = new NpgsqlConnection(_adminConnection))
+            {
+                await admin.OpenAsync();
+                await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", admin).ExecuteNonQueryAsync();
+            }
+
+            using var management = ManagementClient();
+            await management.DeleteAsync($"api/vhosts/{VirtualHost}");
+        }
+        catch (Exception e) when (e is NpgsqlException or HttpRequestException)
+        {
+            // The servers are stopped by ./fleet test anyway; leftovers die with them.
+        }
+
+        Directory.Delete(_workDir, recursive: true);
+    }
+
+    private string EndpointsFile => Path.Combine(_workDir, "endpoints.json");
+
+    /// <summary>Starts (or restarts after a kill) the gateway and waits until it serves.</summary>
+    public async Task StartGatewayAsync()
+    {
+        Gateway?.Dispose();
+        Gateway = FleetProcess.Start("gateway", RepoPaths.Program("gateway/Fleet.Gateway", "Fleet.Gateway"),
+            Environment("Urls", $"http://127.0.0.1:{_gatewayPort}"));
+        await Eventually.True(async () =>
+        {
+            try
+            {
+                return (await Api.GetAsync("healthz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), () => Gateway.Tail());
+    }
+
+    private Dictionary<string, string> Environment(string key, string value)
+    {
+        var environment = new Dictionary<string, string>(_servers)
+        {
+            ["ConnectionStrings__Fleet"] = ConnectionString,
+            ["RabbitMq__VirtualHost"] = VirtualHost,
+            ["FLEET_ENDPOINTS_FILE"] = EndpointsFile,
+            ["Auth__ApiKeys__0"] = ApiKey,
+            ["Worker__HeartbeatSeconds"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            [key] = value,
+        };
+        return environment;
+    }
+
+    public async Task<string> SubmitAsync(string endpoint, string body)
+    {
+        using var response = await Api.PostAsync($"v2/{endpoint}/run", Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"run answered {(int)response.StatusCode}: {text}");
+        using var document = JsonDocument.Parse(text);
+        Assert.Equal("IN_QUEUE", document.RootElement.GetProperty("status").GetString());
+        return document.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public async Task<JsonElement> StatusAsync(string endpoint, string jobId)
+    {
+        using var response = await Api.GetAsync($"v2/{endpoint}/status/{jobId}");
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    /// <summary>Polls the job's status until it is <paramref name="status"/>; fails with the processes' output if it never is.</summary>
+    public async Task<JsonElement> WaitForStatusAsync(string endpoint, string jobId, string status, TimeSpan timeout)
+    {
+        JsonElement last = default;
+        await Eventually.True(async () =>
+        {
+            last = await StatusAsync(endpoint, jobId);
+            return last.GetProperty("status").GetString() == status;
+        }, timeout, () => $"job {jobId} last seen as {last}\n{Gateway.Tail()}\n{Worker.Tail()}");
+        return last;
+    }
+
+    public async Task<JsonElement> HealthAsync(string endpoint)
+    {
+        using var response = await Api.GetAsync($"v2/{endpoint}/health");
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    /// <summary>Rows in the job and outbox tables, to prove that a refused request persisted nothing.</summary>
+    public async Task<(long Jobs, long Outbox)> CountRowsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var jobs = (long)(await new NpgsqlCommand("SELECT count(*) FROM jobs", connection).ExecuteScalarAsync())!;
+        var outbox = (long)(await new NpgsqlCommand("SELECT count(*) FROM outbox_messages", connection).ExecuteScalarAsync())!;
+        return (jobs, outbox);
+    }
+
+    public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private HttpClient ManagementClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_servers["RabbitMq__ManagementPort"]}/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_servers["RabbitMq__Username"]}:{_servers["RabbitMq__Password"]}")));
+        return client;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
