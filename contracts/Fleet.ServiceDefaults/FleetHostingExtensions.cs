@@ -54,6 +54,8 @@ public static class FleetHostingExtensions
         this IBusRegistrationConfigurator bus,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> configureEndpoints)
     {
+        // MassTransit 8.5 reports usage to its vendor by default; a self-hosted fleet calls no one.
+        bus.DisableUsageTelemetry();
         bus.UsingRabbitMq((context, cfg) =>
         {
             var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;

@@ -6,6 +6,7 @@ using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Workers;
 using Fleet.ServiceDefaults;
 using MassTransit;
+using Npgsql;
 using Microsoft.AspNetCore.Hosting;
 
 namespace Fleet.Gateway;
@@ -39,7 +40,14 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<JobCompletionNotifier>();
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddHostedSingleton<OutboxRelay>();
-        builder.Services.AddHostedSingleton<JobAcceptor>();
+        foreach (var (key, dataSourceKey) in new[] { (JobAcceptors.Durable, (string?)null), (JobAcceptors.AnsweredAfterEnding, PersistenceExtensions.DeferredFlush) })
+        {
+            builder.Services.AddKeyedSingleton(key, (sp, _) => new JobAcceptor(
+                sp.GetRequiredKeyedService<NpgsqlDataSource>(dataSourceKey), sp.GetRequiredService<OutboxRelay>()));
+            // Not AddHostedService: it de-duplicates by type, and both instances must run.
+            builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<JobAcceptor>(key));
+        }
+
         builder.Services.AddHostedSingleton<JobEventRecorder>();
 
         builder.Services.AddMassTransit(bus =>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Fleet.Contracts.Messages;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Worker.Sdk;
 
@@ -19,6 +20,7 @@ public sealed class RunJobConsumer(
     RunningJobs running,
     CancelledJobs cancelled,
     TimeProvider time,
+    IOptions<WorkerOptions> options,
     ILogger<RunJobConsumer> log) : IConsumer<RunJob>
 {
     public async Task Consume(ConsumeContext<RunJob> context)
@@ -32,32 +34,43 @@ public sealed class RunJobConsumer(
 
         var startedAt = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
-        // Reported concurrently with the handler: a short job must not wait for this confirm.
-        var started = context.Publish(new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, startedAt));
-
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         attempt.CancelAfter(job.ExecutionTimeoutMs);
         running.Add(job.JobId, attempt);
         object? outcome;
+        var started = Task.CompletedTask;
         try
         {
-            outcome = await RunHandlerAsync(job, startedAt, attempt.Token);
+            var handler = RunHandlerAsync(job, startedAt, attempt.Token, context.CancellationToken);
+            // A job that ends within the report delay goes straight from queued to its ending (whose
+            // message carries the start time): one message and one database write fewer per short
+            // job. A longer one is reported started while it runs.
+            if (!handler.IsCompleted
+                && await Task.WhenAny(handler, Task.Delay(options.Value.StartedReportDelay, time, attempt.Token)) != handler)
+            {
+                started = context.Publish(new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, startedAt), context.CancellationToken);
+            }
+
+            outcome = await handler;
         }
         finally
         {
             running.Remove(job.JobId);
         }
 
-        await started;
+        // The ending does not wait for the start's confirm: the gateway's updates are guarded by
+        // status, so the two may arrive in either order; both are confirmed before the ack.
         if (outcome is not null)
         {
             await context.Publish(outcome, context.CancellationToken);
             log.LogDebug("Job {JobId} attempt {Attempt}: {Outcome} in {Ms} ms", job.JobId, job.Attempt, outcome.GetType().Name, clock.ElapsedMilliseconds);
         }
+
+        await started;
     }
 
     /// <returns>The event to publish, or null when the gateway already knows the ending (cancelled).</returns>
-    private async Task<object?> RunHandlerAsync(RunJob job, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    private async Task<object?> RunHandlerAsync(RunJob job, DateTimeOffset startedAt, CancellationToken cancellationToken, CancellationToken shutdown)
     {
         if (!handlers.TryGet(job.Handler, out var invoker))
         {
@@ -78,25 +91,19 @@ public sealed class RunJobConsumer(
                 return null;
             }
 
-            // Either the execution timeout fired or the worker is shutting down.
-            return TimedOutOrShutdown(job, startedAt);
+            if (shutdown.IsCancellationRequested)
+            {
+                // The worker is stopping: the message goes back to its queue for another worker.
+                throw;
+            }
+
+            return Failed(job, startedAt, $"execution timeout of {job.ExecutionTimeoutMs} ms exceeded", "Timeout", timedOut: true);
         }
         catch (Exception e)
         {
             log.LogWarning("Job {JobId} attempt {Attempt} failed: {Error}", job.JobId, job.Attempt, e.Message);
             return Failed(job, startedAt, e.Message, e.GetType().Name, timedOut: false);
         }
-    }
-
-    private object TimedOutOrShutdown(RunJob job, DateTimeOffset startedAt)
-    {
-        var elapsed = time.GetUtcNow() - startedAt;
-        if (elapsed.TotalMilliseconds < job.ExecutionTimeoutMs)
-        {
-            throw new OperationCanceledException("worker is stopping; the job goes back to its queue");
-        }
-
-        return Failed(job, startedAt, $"execution timeout of {job.ExecutionTimeoutMs} ms exceeded", "Timeout", timedOut: true);
     }
 
     private JobFailed Failed(RunJob job, DateTimeOffset startedAt, string error, string errorType, bool timedOut) =>

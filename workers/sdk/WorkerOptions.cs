@@ -13,6 +13,12 @@ public sealed class WorkerOptions
 
     public double HeartbeatSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// How long a job runs before the worker reports it started. Shorter jobs report only their
+    /// ending, which carries the start time, so no-op jobs cost one message fewer.
+    /// </summary>
+    public TimeSpan StartedReportDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>A file touched on every heartbeat, for container health checks.</summary>
     public string? HealthFile { get; set; }
 }

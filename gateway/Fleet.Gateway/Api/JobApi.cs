@@ -42,7 +42,7 @@ public static class JobApi
         }
 
         var jobId = Guid.CreateVersion7();
-        await jobs.AcceptAsync(jobId, endpoint, submission, cancellationToken);
+        await jobs.AcceptAsync(jobId, endpoint, submission, answeredAfterEnding: false, cancellationToken);
         return TypedResults.Ok(new JobAccepted(jobId.ToString(), JobStatusNames.InQueue));
     }
 
@@ -70,7 +70,7 @@ public static class JobApi
         var ended = notifier.Watch(jobId);
         try
         {
-            await jobs.AcceptAsync(jobId, endpoint, submission, cancellationToken);
+            await jobs.AcceptAsync(jobId, endpoint, submission, answeredAfterEnding: true, cancellationToken);
             return TypedResults.Ok(await ended.WaitAsync(TimeSpan.FromMilliseconds(wait ?? DefaultWaitMs), cancellationToken));
         }
         catch (TimeoutException)
@@ -80,6 +80,12 @@ public static class JobApi
         finally
         {
             notifier.Forget(jobId);
+        }
+
+        // Its id is handed out now, before its ending: it must be on disk first.
+        if (!await jobs.EnsureDurableAsync(jobId, cancellationToken))
+        {
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "The job was lost.", "The job store restarted before the job was stored; submit it again.");
         }
 
         return TypedResults.Ok(await jobs.FindAsync(endpointId, jobId, cancellationToken));

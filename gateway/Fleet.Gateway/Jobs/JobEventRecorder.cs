@@ -47,23 +47,22 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, JobCompletionNot
             }
         }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One round trip: both statements in one batch, which PostgreSQL runs as one implicit transaction.
+        await using var batch = database.CreateBatch();
         if (started.Count > 0)
         {
-            await using var command = new NpgsqlCommand(Started, connection, transaction);
+            var command = new NpgsqlBatchCommand(Started);
             command.Parameters.Add(new() { Value = started.Select(s => s.JobId).ToArray() });
             command.Parameters.Add(new() { Value = started.Select(s => s.Attempt).ToArray() });
             command.Parameters.Add(new() { Value = started.Select(s => s.StartedAt.UtcDateTime).ToArray() });
             command.Parameters.Add(new() { Value = started.Select(s => s.WorkerId).ToArray() });
             command.Parameters.Add(new() { Value = started.Select(s => s.Device).ToArray() });
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(command);
         }
 
-        var endedRows = new List<JobRecord>();
         if (ended.Count > 0)
         {
-            await using var command = new NpgsqlCommand(Ended, connection, transaction);
+            var command = new NpgsqlBatchCommand(Ended);
             command.Parameters.Add(new() { Value = ended.Select(e => e.JobId).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.Attempt).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.Status).ToArray() });
@@ -73,14 +72,22 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, JobCompletionNot
             command.Parameters.Add(new() { Value = ended.Select(e => e.FinishedAt.UtcDateTime).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.WorkerId).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.Device).ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                endedRows.Add(JobRows.Read(reader));
-            }
+            batch.BatchCommands.Add(command);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        var endedRows = new List<JobRecord>();
+        if (batch.BatchCommands.Count > 0)
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    endedRows.Add(JobRows.Read(reader));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
 
         var now = time.GetUtcNow();
         foreach (var row in endedRows)

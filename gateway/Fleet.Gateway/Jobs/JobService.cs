@@ -3,21 +3,28 @@ using Fleet.Contracts.Messages;
 using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Fleet.Gateway.Jobs;
 
 /// <summary>What the job routes do, apart from HTTP: accept, read, count and purge jobs.</summary>
 public sealed class JobService(
-    JobAcceptor acceptor,
+    [FromKeyedServices(JobAcceptors.Durable)] JobAcceptor acceptor,
+    [FromKeyedServices(JobAcceptors.AnsweredAfterEnding)] JobAcceptor runSyncAcceptor,
     JobRouter router,
     OutboxRelay relay,
     IDbContextFactory<FleetDbContext> contexts,
     NpgsqlDataSource database,
     TimeProvider time)
 {
-    /// <summary>Persists the job and its <c>RunJob</c> message; returns once both are committed.</summary>
-    public async Task AcceptAsync(Guid jobId, EndpointDefinition endpoint, JobSubmission submission, CancellationToken cancellationToken)
+    /// <summary>
+    /// Persists the job and its <c>RunJob</c> message; returns once both are committed. With
+    /// <paramref name="answeredAfterEnding"/> (runsync) the commit does not wait for the WAL flush:
+    /// the caller answers only after the job's ending commits synchronously, and that flush covers
+    /// this earlier commit too, since PostgreSQL flushes the WAL in order.
+    /// </summary>
+    public async Task AcceptAsync(Guid jobId, EndpointDefinition endpoint, JobSubmission submission, bool answeredAfterEnding, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var queue = router.Route(endpoint, submission.Policy);
@@ -38,7 +45,7 @@ public sealed class JobService(
         };
         var message = new RunJob(jobId, endpoint.Id, endpoint.Handler, submission.Input, 1, executionTimeout, now);
         var (row, envelope) = OutboxEnvelope.Create(message, queue, now);
-        await acceptor.WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
+        await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
     }
 
     public async Task<JobStatusDocument?> FindAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
@@ -48,6 +55,17 @@ public sealed class JobService(
         command.Parameters.Add(new() { Value = endpointId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? JobStatusMapper.ToDocument(JobRows.Read(reader), time.GetUtcNow()) : null;
+    }
+
+    /// <summary>
+    /// Makes sure a job accepted with a deferred flush is on disk before its id is handed out
+    /// without its ending (a runsync whose wait expired): a synchronous no-op write of its row.
+    /// </summary>
+    public async Task<bool> EnsureDurableAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("UPDATE jobs SET attempt = attempt WHERE id = $1");
+        command.Parameters.Add(new() { Value = jobId });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task<JobCounts> CountAsync(string endpointId, CancellationToken cancellationToken)

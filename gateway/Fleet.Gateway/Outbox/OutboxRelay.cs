@@ -17,6 +17,7 @@ public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<Out
 {
     private static readonly TimeSpan s_sendTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_sweepAge = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan s_deleteGathering = TimeSpan.FromMilliseconds(50);
 
     private readonly Channel<OutboxEnvelope> _fresh = Channel.CreateUnbounded<OutboxEnvelope>(new() { SingleReader = true });
     private readonly Channel<Guid> _sent = Channel.CreateUnbounded<Guid>(new() { SingleReader = true });
@@ -158,6 +159,8 @@ public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<Out
         var ids = new List<Guid>(4096);
         while (ids.Count > 0 || await _sent.Reader.WaitToReadAsync(stoppingToken))
         {
+            // Deletes are off every job's path: gather a moment's worth into one statement.
+            await Task.Delay(s_deleteGathering, stoppingToken);
             while (ids.Count < 4096 && _sent.Reader.TryRead(out var id))
             {
                 ids.Add(id);

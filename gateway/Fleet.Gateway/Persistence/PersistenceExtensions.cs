@@ -5,6 +5,9 @@ namespace Fleet.Gateway.Persistence;
 
 public static class PersistenceExtensions
 {
+    /// <summary>Key of the data source whose commits return before the WAL flush.</summary>
+    public const string DeferredFlush = "deferred-flush";
+
     /// <summary>One pooled <see cref="NpgsqlDataSource"/> shared by EF Core and the hand-written hot paths.</summary>
     public static IHostApplicationBuilder AddFleetPersistence(this IHostApplicationBuilder builder)
     {
@@ -12,6 +15,11 @@ public static class PersistenceExtensions
             ?? throw new InvalidOperationException("ConnectionStrings:Fleet is not configured.");
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         builder.Services.AddSingleton(dataSource);
+        // Commits that need not wait for the WAL flush because nobody is answered until a later,
+        // synchronous commit has flushed the WAL past them (see JobService.AcceptAsync).
+        var deferredFlush = new NpgsqlDataSourceBuilder(
+            new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off" }.ConnectionString).Build();
+        builder.Services.AddKeyedSingleton(DeferredFlush, deferredFlush);
         builder.Services.AddPooledDbContextFactory<FleetDbContext>(o => o.UseNpgsql(dataSource));
         return builder;
     }

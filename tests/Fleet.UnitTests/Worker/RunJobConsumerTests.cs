@@ -18,6 +18,7 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
     {
         _provider = new ServiceCollection()
             .AddLogging()
+            .AddOptions()
             .AddSingleton(TimeProvider.System)
             .AddSingleton<IWorkerDevice, CpuWorkerDevice>()
             .AddSingleton(new WorkerIdentity("cpu-test"))
@@ -60,9 +61,9 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
     };
 
     [Fact]
-    public async Task Reports_started_then_succeeded_with_output_worker_and_device()
+    public async Task Reports_a_running_job_started_then_succeeded_with_output_worker_and_device()
     {
-        var job = Job("""{"echo": "hi"}""");
+        var job = Job("""{"echo": "hi", "sleep_s": 0.2}""");
         await _harness.Bus.Publish(job);
 
         var started = await PublishedFor<JobStarted>(job.JobId);
@@ -71,8 +72,21 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         Assert.Equal("cpu-test", started.WorkerId);
         Assert.Equal("cpu", succeeded.Device);
         Assert.Equal(started.StartedAt, succeeded.StartedAt);
-        Assert.True(succeeded.FinishedAt >= succeeded.StartedAt);
+        // Slept on the monotonic clock, timed on the wall clock: allow a few milliseconds.
+        Assert.True(succeeded.FinishedAt - succeeded.StartedAt >= TimeSpan.FromMilliseconds(195));
         Assert.Equal("""{"echo":"hi"}""", succeeded.Output.GetRawText());
+    }
+
+    [Fact]
+    public async Task Reports_only_the_ending_of_a_job_shorter_than_the_report_delay()
+    {
+        var job = Job("""{"echo": "quick"}""");
+        await _harness.Bus.Publish(job);
+
+        var succeeded = await PublishedFor<JobSucceeded>(job.JobId);
+
+        Assert.True(succeeded.FinishedAt - succeeded.StartedAt < TimeSpan.FromMilliseconds(20));
+        Assert.False(await _harness.Published.Any<JobStarted>(m => m.Context.Message.JobId == job.JobId));
     }
 
     [Fact]
