@@ -5,6 +5,7 @@ using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Workers;
 using Fleet.ServiceDefaults;
+using System.Text.Json.Serialization;
 using MassTransit;
 using Npgsql;
 using Microsoft.AspNetCore.Hosting;
@@ -25,6 +26,8 @@ public static class GatewayServiceExtensions
         }
 
         builder.AddFleetPersistence();
+        // Enums (a worker's hardware) read as words in every JSON answer.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddOptions<AuthOptions>()
@@ -49,6 +52,7 @@ public static class GatewayServiceExtensions
         }
 
         builder.Services.AddHostedSingleton<JobEventRecorder>();
+        builder.Services.AddHostedService<ParkedJobReleaser>();
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -51,7 +51,7 @@ public static class GpuComputeExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GpuOptions>>().Value;
-            var device = GpuWorkerDevice.Create(options.Device);
+            var device = GpuWorkerDevice.Create(options.Device, options.AdvertisedMemoryMb);
             sp.GetRequiredService<ILogger<GpuWorkerDevice>>().LogInformation(
                 "Compute device {Device} ({Accelerator}), Gpu:Device={Mode}", device.Name, device.Accelerator.Name, options.Device);
             return device;

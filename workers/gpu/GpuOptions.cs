@@ -10,6 +10,13 @@ public sealed class GpuOptions
     /// <summary><c>auto</c> (CUDA where present, else the CPU), <c>cpu</c>, or <c>cuda</c> (fail at start without one).</summary>
     public GpuDeviceMode Device { get; set; } = GpuDeviceMode.Auto;
 
+    /// <summary>
+    /// Free memory (MB) to report when the device cannot report its own (the CPU device). Lets the
+    /// gateway's memory-aware routing be run and tested on machines without a GPU; unset on a GPU.
+    /// </summary>
+    [Range(0, 1 << 24)]
+    public long? AdvertisedMemoryMb { get; set; }
+
     /// <summary>Largest m, k or n a <c>matmul</c> job may have.</summary>
     [Range(1, 65_536)]
     public int MatmulMaxDim { get; set; } = 4096;

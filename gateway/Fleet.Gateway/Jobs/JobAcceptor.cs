@@ -16,8 +16,10 @@ namespace Fleet.Gateway.Jobs;
 public sealed class JobAcceptor(NpgsqlDataSource database, OutboxRelay relay) : GroupCommitWriter<AcceptedJob, bool>
 {
     private const string InsertJobs = """
-        INSERT INTO jobs (id, endpoint_id, status, input, webhook, execution_timeout_ms, ttl_ms, low_priority, queue, attempt, created_at)
-        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]::json[], $5::text[], $6::int[], $7::int[], $8::bool[], $9::text[], $10::int[], $11::timestamptz[])
+        INSERT INTO jobs (id, endpoint_id, status, input, webhook, execution_timeout_ms, ttl_ms, low_priority, queue, attempt, created_at,
+            routing, min_gpu_memory_mb, prefer_gpu)
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]::json[], $5::text[], $6::int[], $7::int[], $8::bool[], $9::text[], $10::int[],
+            $11::timestamptz[], $12::text[], $13::int[], $14::bool[])
         """;
 
     private const string InsertOutbox = """
@@ -28,7 +30,7 @@ public sealed class JobAcceptor(NpgsqlDataSource database, OutboxRelay relay) : 
     protected override async Task<IReadOnlyList<bool>> WriteBatchAsync(IReadOnlyList<AcceptedJob> items, CancellationToken cancellationToken)
     {
         var jobs = items.Select(i => i.Job).ToArray();
-        var rows = items.Select(i => i.Row).ToArray();
+        var rows = items.Where(i => i.Row is not null).Select(i => i.Row!).ToArray();
         await using var batch = database.CreateBatch();
 
         var insertJobs = new NpgsqlBatchCommand(InsertJobs);
@@ -43,7 +45,16 @@ public sealed class JobAcceptor(NpgsqlDataSource database, OutboxRelay relay) : 
         insertJobs.Parameters.Add(new() { Value = jobs.Select(j => j.Queue).ToArray() });
         insertJobs.Parameters.Add(new() { Value = jobs.Select(j => j.Attempt).ToArray() });
         insertJobs.Parameters.Add(new() { Value = jobs.Select(j => j.CreatedAt.UtcDateTime).ToArray() });
+        insertJobs.Parameters.Add(new() { Value = jobs.Select(j => j.Routing).ToArray() });
+        insertJobs.Parameters.Add(new() { Value = jobs.Select(j => j.MinGpuMemoryMb).ToArray() });
+        insertJobs.Parameters.Add(new() { Value = jobs.Select(j => j.PreferGpu).ToArray() });
         batch.BatchCommands.Add(insertJobs);
+
+        if (rows.Length == 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return new bool[items.Count];
+        }
 
         var insertOutbox = new NpgsqlBatchCommand(InsertOutbox);
         insertOutbox.Parameters.Add(new() { Value = rows.Select(r => r.Id).ToArray() });
@@ -58,5 +69,5 @@ public sealed class JobAcceptor(NpgsqlDataSource database, OutboxRelay relay) : 
     }
 
     protected override void OnCommitted(IReadOnlyList<AcceptedJob> items, IReadOnlyList<bool> results) =>
-        relay.Enqueue(items.Select(i => i.Envelope));
+        relay.Enqueue(items.Where(i => i.Envelope is not null).Select(i => i.Envelope!));
 }

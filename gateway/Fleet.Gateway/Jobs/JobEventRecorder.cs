@@ -25,7 +25,7 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, JobCompletionNot
             AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device)
         WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
         RETURNING jobs.id, jobs.status, jobs.output, jobs.error, jobs.attempt, jobs.created_at, jobs.started_at, jobs.finished_at,
-            jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.input, jobs.queue
+            jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.input, jobs.queue, jobs.routing
         """;
 
     public Task RecordAsync(object workerEvent, CancellationToken cancellationToken) => WriteAsync(workerEvent, cancellationToken);

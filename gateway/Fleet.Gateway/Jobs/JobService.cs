@@ -27,7 +27,8 @@ public sealed class JobService(
     public async Task AcceptAsync(Guid jobId, EndpointDefinition endpoint, JobSubmission submission, bool answeredAfterEnding, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var queue = router.Route(endpoint, submission.Policy);
+        var minGpuMemory = submission.Policy.MinGpuMemoryMb ?? (endpoint.MinGpuMemoryMb > 0 ? endpoint.MinGpuMemoryMb : null);
+        var route = router.Route(endpoint, submission.Policy.PreferGpu, minGpuMemory);
         var executionTimeout = submission.Policy.ExecutionTimeoutMs ?? endpoint.ExecutionTimeoutMs;
         var job = new JobRecord
         {
@@ -39,12 +40,21 @@ public sealed class JobService(
             ExecutionTimeoutMs = executionTimeout,
             TtlMs = submission.Policy.TtlMs,
             LowPriority = submission.Policy.LowPriority,
-            Queue = queue,
+            Queue = route.Queue,
+            Routing = route.Reason,
+            MinGpuMemoryMb = minGpuMemory,
+            PreferGpu = submission.Policy.PreferGpu,
             Attempt = 1,
             CreatedAt = now,
         };
-        var message = new RunJob(jobId, endpoint.Id, endpoint.Handler, submission.Input, 1, executionTimeout, now);
-        var (row, envelope) = OutboxEnvelope.Create(message, queue, now);
+        OutboxMessage? row = null;
+        OutboxEnvelope? envelope = null;
+        if (route.Queue is not null)
+        {
+            (row, envelope) = OutboxEnvelope.Create(
+                new RunJob(jobId, endpoint.Id, endpoint.Handler, submission.Input, 1, executionTimeout, now), route.Queue, now);
+        }
+
         await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
     }
 

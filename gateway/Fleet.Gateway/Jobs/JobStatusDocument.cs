@@ -13,4 +13,5 @@ public sealed record JobStatusDocument(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("attempts")] int Attempts,
     [property: JsonPropertyName("workerId")] string? WorkerId,
-    [property: JsonPropertyName("device")] string? Device);
+    [property: JsonPropertyName("device")] string? Device,
+    [property: JsonPropertyName("routing")] string Routing);

@@ -97,7 +97,7 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
     {
         if (!body.TryGetProperty("policy", out var policy) || policy.ValueKind == JsonValueKind.Null)
         {
-            return new JobPolicy(null, null, false, false, null);
+            return new JobPolicy(null, null, false, null, null);
         }
 
         if (policy.ValueKind != JsonValueKind.Object)
@@ -107,7 +107,8 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
         }
 
         int? executionTimeout = null, ttl = null, minGpuMemory = null;
-        bool lowPriority = false, preferGpu = false;
+        var lowPriority = false;
+        bool? preferGpu = null;
         foreach (var field in policy.EnumerateObject())
         {
             var at = "policy." + field.Name;

@@ -23,6 +23,7 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             job.Property(j => j.Input).HasColumnType("json");
             job.Property(j => j.Output).HasColumnType("json");
             job.Property(j => j.Queue).HasMaxLength(200);
+            job.Property(j => j.Routing).HasMaxLength(300);
             job.Property(j => j.WorkerId).HasMaxLength(200);
             job.Property(j => j.Device).HasMaxLength(32);
             // Health counts, purge and the autoscaler's queue figures all filter by endpoint and status.

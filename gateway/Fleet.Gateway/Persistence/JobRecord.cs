@@ -27,8 +27,17 @@ public sealed class JobRecord
 
     public bool LowPriority { get; set; }
 
-    /// <summary>The queue the job was sent to: the routing decision, kept for inspection.</summary>
-    public required string Queue { get; set; }
+    /// <summary>The queue the job was sent to, or null while it waits for a worker that can take it.</summary>
+    public string? Queue { get; set; }
+
+    /// <summary>Why the job went where it went (or why it waits): the routing decision, kept for inspection.</summary>
+    public required string Routing { get; set; }
+
+    /// <summary>GPU memory the job needs (its policy's, else its endpoint's); null for none.</summary>
+    public int? MinGpuMemoryMb { get; set; }
+
+    /// <summary>The job asked for the GPU (true) or for the CPU (false); null for the endpoint's default.</summary>
+    public bool? PreferGpu { get; set; }
 
     /// <summary>The current attempt (1 for the first). Events of another attempt are ignored.</summary>
     public int Attempt { get; set; }

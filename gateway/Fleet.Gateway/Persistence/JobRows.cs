@@ -7,7 +7,7 @@ namespace Fleet.Gateway.Persistence;
 public static class JobRows
 {
     public const string Columns =
-        "id, status, output, error, attempt, created_at, started_at, finished_at, worker_id, device, endpoint_id, input, queue";
+        "id, status, output, error, attempt, created_at, started_at, finished_at, worker_id, device, endpoint_id, input, queue, routing";
 
     public static JobRecord Read(NpgsqlDataReader reader) => new()
     {
@@ -23,6 +23,7 @@ public static class JobRows
         Device = reader.IsDBNull(9) ? null : reader.GetString(9),
         EndpointId = reader.GetString(10),
         Input = reader.GetString(11),
-        Queue = reader.GetString(12),
+        Queue = reader.IsDBNull(12) ? null : reader.GetString(12),
+        Routing = reader.GetString(13),
     };
 }

@@ -10,8 +10,15 @@ public sealed class WorkerRegistry(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, (WorkerHeartbeat Beat, DateTimeOffset ReceivedAt)> _workers = new();
 
+    private TaskCompletionSource _gpuHeartbeat = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void Record(WorkerHeartbeat beat)
     {
+        if (beat.Hardware == Fleet.Contracts.Hardware.Gpu)
+        {
+            Interlocked.Exchange(ref _gpuHeartbeat, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+
         if (beat.Stopping)
         {
             _workers.TryRemove(beat.WorkerId, out _);
@@ -19,6 +26,19 @@ public sealed class WorkerRegistry(TimeProvider time)
         }
 
         _workers[beat.WorkerId] = (beat, time.GetUtcNow());
+    }
+
+    /// <summary>Completes at the next GPU worker heartbeat, or after <paramref name="timeout"/>.</summary>
+    public async Task WaitForGpuHeartbeatAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Volatile.Read(ref _gpuHeartbeat).Task.WaitAsync(timeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Periodic check regardless of heartbeats.
+        }
     }
 
     /// <summary>Workers heard from recently.</summary>

@@ -29,6 +29,16 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public FleetProcess Worker { get; private set; } = null!;
 
+    /// <summary>The GPU worker binary; without a GPU it computes on the CPU and reports no GPU memory.</summary>
+    public FleetProcess GpuWorker { get; private set; } = null!;
+
+    /// <summary>The GPU worker binary serving the CPU-fallback queues of the GPU endpoints.</summary>
+    public FleetProcess FallbackWorker { get; private set; } = null!;
+
+    public string GpuWorkerId => "gpu-it-" + _runId;
+
+    public string FallbackWorkerId => "gpu-fallback-it-" + _runId;
+
     public HttpClient Api { get; private set; } = null!;
 
     public string ConnectionString { get; private set; } = null!;
@@ -58,7 +68,10 @@ public sealed class FleetFixture : IAsyncLifetime
         await File.WriteAllTextAsync(EndpointsFile, $$$"""
             {"Fleet": {"Endpoints": [
               {"id": "echo", "handler": "echo", "concurrencyPerWorker": 32},
-              {"id": "{{{SerialEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 1}
+              {"id": "{{{SerialEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 1},
+              {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
+              {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
+              {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}
             ]}}
             """);
 
@@ -68,14 +81,42 @@ public sealed class FleetFixture : IAsyncLifetime
 
         await StartGatewayAsync();
         Worker = FleetProcess.Start("worker-cpu", RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu"), Environment("Worker__Id", "cpu-it-" + _runId));
-        await Eventually.True(async () => (await HealthAsync("echo")).GetProperty("workers").GetProperty("idle").GetInt32() > 0,
-            TimeSpan.FromSeconds(60), () => Worker.Tail());
+        GpuWorker = StartGpuWorker(GpuWorkerId);
+        FallbackWorker = StartGpuWorker(FallbackWorkerId, ("Worker__Hardware", "Cpu"));
+        await Eventually.True(async () => await WorkersAsync("echo") > 0, TimeSpan.FromSeconds(60), () => Worker.Tail());
+        // Both GPU-binary workers serve mlp (one its GPU queue, one its CPU-fallback queue); each
+        // reports ready only after its model loaded.
+        await Eventually.True(async () => await WorkersAsync("mlp") == 2, TimeSpan.FromSeconds(120),
+            () => GpuWorker.Tail() + "\n" + FallbackWorker.Tail());
+    }
+
+    /// <summary>Starts a GPU worker process (on the CPU device here); extra settings as (key, value).</summary>
+    public FleetProcess StartGpuWorker(string id, params (string Key, string Value)[] settings)
+    {
+        var environment = Environment("Worker__Id", id);
+        environment["Gpu__Device"] = "cpu";
+        environment["Gpu__DataDirectory"] = Path.Combine(_workDir, "gpu-data");
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        return FleetProcess.Start(id, RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu"), environment);
+    }
+
+    /// <summary>Workers (idle or running) that the gateway counts for an endpoint.</summary>
+    public async Task<int> WorkersAsync(string endpoint)
+    {
+        var workers = (await HealthAsync(endpoint)).GetProperty("workers");
+        return workers.GetProperty("idle").GetInt32() + workers.GetProperty("running").GetInt32();
     }
 
     public async Task DisposeAsync()
     {
         Api?.Dispose();
         Worker?.Dispose();
+        GpuWorker?.Dispose();
+        FallbackWorker?.Dispose();
         Gateway?.Dispose();
         try
         {

@@ -15,6 +15,7 @@ public sealed class JobStatusDocumentTests
         Status = status,
         Input = """{"echo": 1}""",
         Queue = "fleet.jobs.cpu.echo",
+        Routing = "cpu endpoint",
         Attempt = 1,
         CreatedAt = s_created,
     };
@@ -60,7 +61,7 @@ public sealed class JobStatusDocumentTests
         var root = parsed.RootElement;
 
         Assert.Equal(
-            ["attempts", "delayTime", "device", "error", "executionTime", "id", "output", "status", "workerId"],
+            ["attempts", "delayTime", "device", "error", "executionTime", "id", "output", "routing", "status", "workerId"],
             root.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("FAILED", root.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Number, root.GetProperty("delayTime").ValueKind);

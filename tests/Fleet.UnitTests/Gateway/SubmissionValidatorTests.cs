@@ -27,7 +27,7 @@ public sealed class SubmissionValidatorTests
         Assert.Empty(errors);
         Assert.NotNull(submission);
         Assert.Equal("https://example.org/hook", submission.Webhook);
-        Assert.Equal(new JobPolicy(60000, 86400000, true, false, null), submission.Policy);
+        Assert.Equal(new JobPolicy(60000, 86400000, true, null, null), submission.Policy);
         Assert.Equal(0.5, submission.Input.GetProperty("sleep_s").GetDouble());
     }
 

@@ -29,8 +29,11 @@ public sealed class GpuWorkerDevice : IWorkerDevice, IDisposable
     private readonly Lock _gate = new();
     private bool _disposed;
 
-    private GpuWorkerDevice(Context context, Accelerator accelerator, string name, GpuDeviceMode mode)
+    private readonly long? _advertisedMemoryMb;
+
+    private GpuWorkerDevice(Context context, Accelerator accelerator, string name, GpuDeviceMode mode, long? advertisedMemoryMb)
     {
+        _advertisedMemoryMb = advertisedMemoryMb;
         _context = context;
         Accelerator = accelerator;
         Name = name;
@@ -53,7 +56,7 @@ public sealed class GpuWorkerDevice : IWorkerDevice, IDisposable
     public torch.Device TorchDevice => _torchDevice.Value;
 
     /// <summary>Chooses the device. <paramref name="mode"/> <c>Cuda</c> fails where no CUDA device is found.</summary>
-    public static GpuWorkerDevice Create(GpuDeviceMode mode)
+    public static GpuWorkerDevice Create(GpuDeviceMode mode, long? advertisedMemoryMb = null)
     {
         var context = Context.Create(builder =>
         {
@@ -76,8 +79,8 @@ public sealed class GpuWorkerDevice : IWorkerDevice, IDisposable
             }
 
             return cudaDevices.Count > 0
-                ? new GpuWorkerDevice(context, cudaDevices[0].CreateCudaAccelerator(context), "cuda:0", mode)
-                : new GpuWorkerDevice(context, context.CreateCPUAccelerator(0), "cpu", mode);
+                ? new GpuWorkerDevice(context, cudaDevices[0].CreateCudaAccelerator(context), "cuda:0", mode, null)
+                : new GpuWorkerDevice(context, context.CreateCPUAccelerator(0), "cpu", mode, advertisedMemoryMb);
         }
         catch
         {
@@ -119,7 +122,7 @@ public sealed class GpuWorkerDevice : IWorkerDevice, IDisposable
     {
         if (!IsCuda || _disposed)
         {
-            return null;
+            return _advertisedMemoryMb is { } advertised ? new DeviceMemory(advertised, advertised) : null;
         }
 
         try

@@ -68,15 +68,28 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("low_priority");
 
+                    b.Property<int?>("MinGpuMemoryMb")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_gpu_memory_mb");
+
                     b.Property<string>("Output")
                         .HasColumnType("json")
                         .HasColumnName("output");
 
+                    b.Property<bool?>("PreferGpu")
+                        .HasColumnType("boolean")
+                        .HasColumnName("prefer_gpu");
+
                     b.Property<string>("Queue")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("queue");
+
+                    b.Property<string>("Routing")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("routing");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
