@@ -27,7 +27,11 @@ public sealed class VectorKernels
         _device = device;
         (_saxpy, _dot, _sum, _groupSize, _maxGroups) = device.Execute(accelerator =>
         {
-            int groupSize = Math.Min(256, accelerator.MaxNumThreadsPerGroup);
+            // ILGPU's CPU accelerator runs each thread of a group as an OS thread and its group
+            // barriers cost milliseconds at 256 threads: one warp a group there, 256 on a GPU.
+            int groupSize = accelerator.AcceleratorType == AcceleratorType.CPU
+                ? Math.Min(accelerator.WarpSize, accelerator.MaxNumThreadsPerGroup)
+                : Math.Min(256, accelerator.MaxNumThreadsPerGroup);
             return (
                 accelerator.LoadKernel<float, ArrayView<float>, ArrayView<float>>(SaxpyKernel),
                 accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>>(DotKernel),
