@@ -53,6 +53,7 @@ public static class GatewayServiceExtensions
 
         builder.Services.AddHostedSingleton<JobEventRecorder>();
         builder.Services.AddHostedService<ParkedJobReleaser>();
+        builder.Services.AddHostedService<QueuedJobExpirer>();
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -22,6 +22,8 @@ public static class JobApi
         v2.MapGet("/status/{jobId}", StatusAsync);
         v2.MapGet("/health", HealthAsync);
         v2.MapPost("/purge-queue", PurgeQueueAsync);
+        v2.MapPost("/cancel/{jobId}", CancelAsync);
+        v2.MapPost("/retry/{jobId}", RetryAsync);
         // Anything else under /v2 is a JSON 404 too, so RunPod clients can always parse the body.
         app.MapFallback("/v2/{**rest}", () => ApiProblems.NotFound("No such route. See API.md for the routes under /v2/{endpointId}."));
         return app;
@@ -43,7 +45,7 @@ public static class JobApi
 
         var jobId = Guid.CreateVersion7();
         await jobs.AcceptAsync(jobId, endpoint, submission, answeredAfterEnding: false, cancellationToken);
-        return TypedResults.Ok(new JobAccepted(jobId.ToString(), JobStatusNames.InQueue));
+        return TypedResults.Ok(new JobIdAndStatus(jobId.ToString(), JobStatusNames.InQueue));
     }
 
     private static async Task<IResult> RunSyncAsync(
@@ -130,6 +132,37 @@ public static class JobApi
         var removed = await jobs.PurgeQueueAsync(endpointId, cancellationToken);
         return TypedResults.Ok(new PurgeResult(removed, "completed"));
     }
+
+    private static async Task<IResult> CancelAsync(
+        string endpointId, string jobId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out _))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        var outcome = Guid.TryParse(jobId, out var id) ? await jobs.CancelAsync(endpointId, id, cancellationToken) : TransitionOutcome.NotFound;
+        return Answer(outcome, endpointId, jobId, JobStatusNames.Cancelled, "Only a queued or running job can be cancelled; this one has ended.");
+    }
+
+    private static async Task<IResult> RetryAsync(
+        string endpointId, string jobId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out var endpoint))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        var outcome = Guid.TryParse(jobId, out var id) ? await jobs.RetryAsync(endpoint, id, cancellationToken) : TransitionOutcome.NotFound;
+        return Answer(outcome, endpointId, jobId, JobStatusNames.InQueue, "Only a FAILED or TIMED_OUT job can be retried.");
+    }
+
+    private static IResult Answer(TransitionOutcome outcome, string endpointId, string jobId, string status, string notAllowed) => outcome switch
+    {
+        TransitionOutcome.Done => TypedResults.Ok(new JobIdAndStatus(jobId, status)),
+        TransitionOutcome.NotAllowed => ApiProblems.Conflict(notAllowed),
+        _ => ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'."),
+    };
 
     private static async Task<(JobSubmission?, IResult?)> ReadSubmissionAsync(
         HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Messages;
 using Fleet.Gateway.Outbox;
@@ -106,24 +107,140 @@ public sealed class JobService(
     /// </summary>
     public async Task<int> PurgeQueueAsync(string endpointId, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var purged = await db.Database.SqlQuery<Guid>($"""
+        var purged = await EndAndBroadcastAsync($"""
             UPDATE jobs SET status = {JobStatusNames.Cancelled}, finished_at = {now}, error = 'removed by purge-queue'
             WHERE endpoint_id = {endpointId} AND status = {JobStatusNames.InQueue}
             RETURNING id AS "Value"
-            """).ToListAsync(cancellationToken);
-        if (purged.Count == 0)
+            """, now, cancellationToken);
+        return purged.Count;
+    }
+
+    /// <summary>
+    /// Cancels a queued or running job. A queued one never starts; a running one's handler is
+    /// signalled through its cancellation token by the worker that runs it.
+    /// </summary>
+    public async Task<TransitionOutcome> CancelAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cancelled = await EndAndBroadcastAsync($"""
+            UPDATE jobs SET status = {JobStatusNames.Cancelled}, finished_at = {now}, error = 'cancelled by request'
+            WHERE id = {jobId} AND endpoint_id = {endpointId} AND status IN ({JobStatusNames.InQueue}, {JobStatusNames.InProgress})
+            RETURNING id AS "Value"
+            """, now, cancellationToken);
+        return cancelled.Count == 1 ? TransitionOutcome.Done : await WhyNotAsync(endpointId, jobId, cancellationToken);
+    }
+
+    /// <summary>Ends, as TIMED_OUT, queued jobs that waited longer than their policy's ttl.</summary>
+    public async Task<int> ExpireQueuedAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var expired = await EndAndBroadcastAsync($"""
+            UPDATE jobs SET status = {JobStatusNames.TimedOut}, finished_at = {now},
+                error = 'waited in the queue longer than its ttl of ' || ttl_ms || ' ms'
+            WHERE status = {JobStatusNames.InQueue} AND ttl_ms IS NOT NULL AND created_at + ttl_ms * interval '1 millisecond' < {now}
+            RETURNING id AS "Value"
+            """, now, cancellationToken);
+        return expired.Count;
+    }
+
+    /// <summary>
+    /// Queues a FAILED or TIMED_OUT job again under the same id, as a new attempt with its original
+    /// input; reports of its earlier attempts are ignored from then on.
+    /// </summary>
+    public async Task<TransitionOutcome> RetryAsync(EndpointDefinition endpoint, Guid jobId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var requeue = new NpgsqlCommand($"""
+            UPDATE jobs SET status = '{JobStatusNames.InQueue}', attempt = attempt + 1, output = NULL, error = NULL,
+                started_at = NULL, finished_at = NULL, worker_id = NULL, device = NULL
+            WHERE id = $1 AND endpoint_id = $2 AND status IN ('{JobStatusNames.Failed}', '{JobStatusNames.TimedOut}')
+            RETURNING input, execution_timeout_ms, attempt, min_gpu_memory_mb, prefer_gpu
+            """, connection, transaction);
+        requeue.Parameters.Add(new() { Value = jobId });
+        requeue.Parameters.Add(new() { Value = endpoint.Id });
+        string input;
+        int timeout, attempt;
+        int? memory;
+        bool? preferGpu;
+        await using (var reader = await requeue.ExecuteReaderAsync(cancellationToken))
         {
-            return 0;
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                await reader.DisposeAsync();
+                await transaction.RollbackAsync(cancellationToken);
+                return await WhyNotAsync(endpoint.Id, jobId, cancellationToken);
+            }
+
+            (input, timeout, attempt) = (reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2));
+            memory = reader.IsDBNull(3) ? null : reader.GetInt32(3);
+            preferGpu = reader.IsDBNull(4) ? null : reader.GetBoolean(4);
         }
 
-        var (row, envelope) = OutboxEnvelope.Create(new JobsCancelled(purged), destination: null, now);
+        var route = router.Route(endpoint, preferGpu, memory);
+        await using (var reroute = new NpgsqlCommand("UPDATE jobs SET queue = $2, routing = $3 WHERE id = $1", connection, transaction))
+        {
+            reroute.Parameters.Add(new() { Value = jobId });
+            reroute.Parameters.Add(new() { Value = (object?)route.Queue ?? DBNull.Value });
+            reroute.Parameters.Add(new() { Value = route.Reason });
+            await reroute.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        OutboxEnvelope? envelope = null;
+        if (route.Queue is not null)
+        {
+            using var document = JsonDocument.Parse(input);
+            (var row, envelope) = OutboxEnvelope.Create(
+                new RunJob(jobId, endpoint.Id, endpoint.Handler, document.RootElement.Clone(), attempt, timeout, now), route.Queue, now);
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO outbox_messages (id, destination, message_type, body, created_at) VALUES ($1, $2, $3, $4::json, $5)", connection, transaction);
+            insert.Parameters.Add(new() { Value = row.Id });
+            insert.Parameters.Add(new() { Value = row.Destination! });
+            insert.Parameters.Add(new() { Value = row.MessageType });
+            insert.Parameters.Add(new() { Value = row.Body });
+            insert.Parameters.Add(new() { Value = now.UtcDateTime });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (envelope is not null)
+        {
+            relay.Enqueue([envelope]);
+        }
+
+        return TransitionOutcome.Done;
+    }
+
+    /// <summary>Why a transition matched no job: there is none, or it is in the wrong state.</summary>
+    private async Task<TransitionOutcome> WhyNotAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT 1 FROM jobs WHERE id = $1 AND endpoint_id = $2");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = endpointId });
+        return await command.ExecuteScalarAsync(cancellationToken) is null ? TransitionOutcome.NotFound : TransitionOutcome.NotAllowed;
+    }
+
+    /// <summary>
+    /// Runs an <c>UPDATE … RETURNING id</c> that ends jobs and, in the same transaction, writes the
+    /// <c>JobsCancelled</c> broadcast that stops or drops them on the workers.
+    /// </summary>
+    private async Task<List<Guid>> EndAndBroadcastAsync(FormattableString update, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ended = await db.Database.SqlQuery<Guid>(update).ToListAsync(cancellationToken);
+        if (ended.Count == 0)
+        {
+            return ended;
+        }
+
+        var (row, envelope) = OutboxEnvelope.Create(new JobsCancelled(ended), destination: null, now);
         db.OutboxMessages.Add(row);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         relay.Enqueue([envelope]);
-        return purged.Count;
+        return ended;
     }
 }

@@ -116,6 +116,10 @@ namespace Fleet.Gateway.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_jobs_queued_created_at")
+                        .HasFilter("status = 'IN_QUEUE'");
+
                     b.HasIndex("EndpointId", "Status");
 
                     b.ToTable("jobs", (string)null);

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.Json;
+using Fleet.IntegrationTests.Infrastructure;
+
+namespace Fleet.IntegrationTests.Gateway;
+
+/// <summary>cancel, retry and ttl: API.md's transitions, against the real gateway and worker.</summary>
+[Collection(FleetCollection.Name)]
+public sealed class JobTransitionTests(FleetFixture fleet)
+{
+    private const string Serial = FleetFixture.SerialEndpoint;
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    private async Task<(HttpStatusCode Code, JsonElement Body)> PostAsync(string route)
+    {
+        using var response = await fleet.Api.PostAsync(route, FleetFixture.Json(""));
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_job_stops_its_handler_and_ends_it_cancelled()
+    {
+        var id = await fleet.SubmitAsync("echo", """{"input": {"sleep_s": 60}}""");
+        await fleet.WaitForStatusAsync("echo", id, "IN_PROGRESS", s_timeout);
+
+        var (code, body) = await PostAsync($"v2/echo/cancel/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal("CANCELLED", body.GetProperty("status").GetString());
+        // The worker stops the handler: it runs nothing once its next heartbeat is in.
+        await Eventually.True(async () => (await fleet.HealthAsync("echo")).GetProperty("workers").GetProperty("running").GetInt32() == 0,
+            TimeSpan.FromSeconds(10), () => fleet.Worker.Tail());
+        await Task.Delay(500);
+        Assert.Equal("CANCELLED", (await fleet.StatusAsync("echo", id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_queued_job_means_it_never_starts()
+    {
+        var running = await fleet.SubmitAsync(Serial, """{"input": {"sleep_s": 1.5}}""");
+        await fleet.WaitForStatusAsync(Serial, running, "IN_PROGRESS", s_timeout);
+        var queued = await fleet.SubmitAsync(Serial, """{"input": {"echo": "never"}}""");
+
+        var (code, _) = await PostAsync($"v2/{Serial}/cancel/{queued}");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        await fleet.WaitForStatusAsync(Serial, running, "COMPLETED", s_timeout);
+        await Eventually.True(
+            () => Task.FromResult(fleet.Worker.Output.Any(l => l.Contains($"Job {queued} was cancelled while queued", StringComparison.Ordinal))),
+            s_timeout, () => fleet.Worker.Tail());
+        Assert.Equal(JsonValueKind.Null, (await fleet.StatusAsync(Serial, queued)).GetProperty("workerId").ValueKind);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_finished_job_is_a_409_and_an_unknown_one_a_404()
+    {
+        var id = await fleet.SubmitAsync("echo", """{"input": {"echo": 1}}""");
+        await fleet.WaitForStatusAsync("echo", id, "COMPLETED", s_timeout);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAsync($"v2/echo/cancel/{id}")).Code);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync($"v2/echo/cancel/{Guid.CreateVersion7()}")).Code);
+        Assert.Equal("COMPLETED", (await fleet.StatusAsync("echo", id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Retry_queues_a_failed_job_again_under_the_same_id_as_a_new_attempt()
+    {
+        var id = await fleet.SubmitAsync("echo", """{"input": {"fail": "flaky dependency"}}""");
+        await fleet.WaitForStatusAsync("echo", id, "FAILED", s_timeout);
+
+        var (code, body) = await PostAsync($"v2/echo/retry/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal(id, body.GetProperty("id").GetString());
+        Assert.Equal("IN_QUEUE", body.GetProperty("status").GetString());
+        await Eventually.True(async () => (await fleet.StatusAsync("echo", id)).GetProperty("attempts").GetInt32() == 2, s_timeout, () => fleet.Worker.Tail());
+        var again = await fleet.WaitForStatusAsync("echo", id, "FAILED", s_timeout);
+        Assert.Equal(2, again.GetProperty("attempts").GetInt32());
+        Assert.Contains("flaky dependency", again.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.True((await fleet.HealthAsync("echo")).GetProperty("jobs").GetProperty("retried").GetInt64() >= 1);
+    }
+
+    [Fact]
+    public async Task Retrying_a_completed_job_is_a_409()
+    {
+        var id = await fleet.SubmitAsync("echo", """{"input": {"echo": 1}}""");
+        await fleet.WaitForStatusAsync("echo", id, "COMPLETED", s_timeout);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAsync($"v2/echo/retry/{id}")).Code);
+    }
+
+    [Fact]
+    public async Task A_job_still_queued_past_its_ttl_ends_timed_out_without_running()
+    {
+        var running = await fleet.SubmitAsync(Serial, """{"input": {"sleep_s": 13}}""");
+        await fleet.WaitForStatusAsync(Serial, running, "IN_PROGRESS", s_timeout);
+        var waiting = await fleet.SubmitAsync(Serial, """{"input": {"echo": "too late"}, "policy": {"ttl": 10000}}""");
+
+        var status = await fleet.WaitForStatusAsync(Serial, waiting, "TIMED_OUT", s_timeout);
+
+        Assert.Contains("ttl of 10000 ms", status.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("workerId").ValueKind);
+        await fleet.WaitForStatusAsync(Serial, running, "COMPLETED", s_timeout);
+        await Eventually.True(
+            () => Task.FromResult(fleet.Worker.Output.Any(l => l.Contains($"Job {waiting} was cancelled while queued", StringComparison.Ordinal))),
+            s_timeout, () => fleet.Worker.Tail());
+    }
+}
