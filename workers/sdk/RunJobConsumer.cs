@@ -74,7 +74,7 @@ public sealed class RunJobConsumer(
     {
         if (!handlers.TryGet(job.Handler, out var invoker))
         {
-            return Failed(job, startedAt, $"this worker has no handler '{job.Handler}'", "UnknownHandler", timedOut: false);
+            return Failed(job, startedAt, $"this worker has no handler '{job.Handler}'", "UnknownHandler", timedOut: false, permanent: true);
         }
 
         try
@@ -97,15 +97,15 @@ public sealed class RunJobConsumer(
                 throw;
             }
 
-            return Failed(job, startedAt, $"execution timeout of {job.ExecutionTimeoutMs} ms exceeded", "Timeout", timedOut: true);
+            return Failed(job, startedAt, $"execution timeout of {job.ExecutionTimeoutMs} ms exceeded", "Timeout", timedOut: true, permanent: false);
         }
         catch (Exception e)
         {
             log.LogWarning("Job {JobId} attempt {Attempt} failed: {Error}", job.JobId, job.Attempt, e.Message);
-            return Failed(job, startedAt, e.Message, e.GetType().Name, timedOut: false);
+            return Failed(job, startedAt, e.Message, e.GetType().Name, timedOut: false, permanent: e is PermanentJobException);
         }
     }
 
-    private JobFailed Failed(RunJob job, DateTimeOffset startedAt, string error, string errorType, bool timedOut) =>
-        new(job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), error, errorType, timedOut);
+    private JobFailed Failed(RunJob job, DateTimeOffset startedAt, string error, string errorType, bool timedOut, bool permanent) =>
+        new(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), error, errorType, timedOut, permanent);
 }

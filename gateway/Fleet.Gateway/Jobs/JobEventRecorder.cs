@@ -1,5 +1,6 @@
 using Fleet.Contracts.Messages;
 using Fleet.Gateway.Persistence;
+using Fleet.ServiceDefaults;
 using Npgsql;
 
 namespace Fleet.Gateway.Jobs;
@@ -9,9 +10,29 @@ namespace Fleet.Gateway.Jobs;
 /// guarded by the job's status and attempt, so a report that arrives late, twice, for an older
 /// attempt, or after a cancellation changes nothing: a job keeps exactly one recorded ending.
 /// </summary>
-public sealed class JobEventRecorder(NpgsqlDataSource database, JobCompletionNotifier notifier, TimeProvider time)
+public sealed class JobEventRecorder(NpgsqlDataSource database, EndpointCatalog endpoints, JobCompletionNotifier notifier, TimeProvider time)
     : GroupCommitWriter<object, bool>
 {
+    // A failed attempt with attempts left goes back to its queue as the next attempt, in the same
+    // statement as its outbox message, which the relay sends once its backoff has passed.
+    private const string Retried = $"""
+        WITH retried AS (
+            UPDATE jobs SET status = '{JobStatusNames.InQueue}', attempt = jobs.attempt + 1, error = u.error,
+                started_at = NULL, worker_id = NULL, device = NULL
+            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[]) AS u(id, attempt, error, handler, delay_ms)
+            WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.queue IS NOT NULL
+                AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
+            RETURNING jobs.id, jobs.endpoint_id, jobs.queue, jobs.attempt, jobs.input, jobs.execution_timeout_ms, u.handler, u.delay_ms)
+        INSERT INTO outbox_messages (id, destination, message_type, body, created_at, not_before)
+        SELECT gen_random_uuid(), r.queue, '{RunJobType}',
+            json_build_object('jobId', r.id, 'endpointId', r.endpoint_id, 'handler', r.handler, 'input', r.input,
+                'attempt', r.attempt, 'executionTimeoutMs', r.execution_timeout_ms, 'acceptedAt', $6::timestamptz),
+            $6::timestamptz, $6::timestamptz + r.delay_ms * interval '1 millisecond'
+        FROM retried r
+        """;
+
+    private const string RunJobType = "Fleet.Contracts.Messages.RunJob";
+
     private const string Started = $"""
         UPDATE jobs SET status = '{JobStatusNames.InProgress}', started_at = u.started_at, worker_id = u.worker_id, device = u.device
         FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[]) AS u(id, attempt, started_at, worker_id, device)
@@ -34,12 +55,17 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, JobCompletionNot
     {
         var started = items.OfType<JobStarted>().ToList();
         var ended = new List<Ending>(items.Count);
+        var retries = new List<(JobFailed Failure, string Handler, int DelayMs)>();
         foreach (var item in items)
         {
             switch (item)
             {
                 case JobSucceeded s:
                     ended.Add(new(s.JobId, s.Attempt, JobStatusNames.Completed, s.Output.GetRawText(), null, s.StartedAt, s.FinishedAt, s.WorkerId, s.Device));
+                    break;
+                case JobFailed f when !f.Permanent && !f.TimedOut
+                    && endpoints.TryGet(f.EndpointId, out var endpoint) && f.Attempt < endpoint.MaxAttempts:
+                    retries.Add((f, endpoint.Handler, RetryBackoff.DelayMs(f.Attempt)));
                     break;
                 case JobFailed f:
                     ended.Add(new(f.JobId, f.Attempt, f.TimedOut ? JobStatusNames.TimedOut : JobStatusNames.Failed, null, f.Error, f.StartedAt, f.FinishedAt, f.WorkerId, f.Device));
@@ -72,6 +98,18 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, JobCompletionNot
             command.Parameters.Add(new() { Value = ended.Select(e => e.FinishedAt.UtcDateTime).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.WorkerId).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.Device).ToArray() });
+            batch.BatchCommands.Add(command);
+        }
+
+        if (retries.Count > 0)
+        {
+            var command = new NpgsqlBatchCommand(Retried);
+            command.Parameters.Add(new() { Value = retries.Select(r => r.Failure.JobId).ToArray() });
+            command.Parameters.Add(new() { Value = retries.Select(r => r.Failure.Attempt).ToArray() });
+            command.Parameters.Add(new() { Value = retries.Select(r => $"attempt {r.Failure.Attempt} failed: {r.Failure.Error}").ToArray() });
+            command.Parameters.Add(new() { Value = retries.Select(r => r.Handler).ToArray() });
+            command.Parameters.Add(new() { Value = retries.Select(r => r.DelayMs).ToArray() });
+            command.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
             batch.BatchCommands.Add(command);
         }
 

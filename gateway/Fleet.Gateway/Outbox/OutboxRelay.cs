@@ -10,7 +10,8 @@ namespace Fleet.Gateway.Outbox;
 /// Sends outbox messages to RabbitMQ and deletes their rows once the broker confirmed them.
 /// Fast path: a committed transaction hands its messages over in memory, and they are sent at once.
 /// Sweep: rows older than a few seconds (the broker was down, the gateway restarted, a send failed)
-/// are read back and sent, so an accepted job reaches its queue whatever happened in between.
+/// are read back and sent, so an accepted job reaches its queue whatever happened in between. The
+/// sweep also sends the rows whose <c>not_before</c> has come: retries waiting out their backoff.
 /// Delivery is at least once: a crash between the confirm and the delete sends a message again.
 /// </summary>
 public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<OutboxRelay> log) : BackgroundService
@@ -134,8 +135,10 @@ public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<Out
     private async Task<List<OutboxEnvelope>> ReadStaleAsync(CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "SELECT id, destination, message_type, body FROM outbox_messages WHERE created_at < $1 ORDER BY created_at LIMIT 1000");
+            "SELECT id, destination, message_type, body FROM outbox_messages " +
+            "WHERE (not_before IS NULL AND created_at < $1) OR not_before <= $2 ORDER BY created_at LIMIT 1000");
         command.Parameters.Add(new() { Value = DateTime.UtcNow - s_sweepAge });
+        command.Parameters.Add(new() { Value = DateTime.UtcNow });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var stale = new List<OutboxEnvelope>();
         while (await reader.ReadAsync(cancellationToken))

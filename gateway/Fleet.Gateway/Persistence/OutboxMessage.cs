@@ -17,4 +17,7 @@ public sealed class OutboxMessage
     public required string Body { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Not to be sent before this time (a retry's backoff); null to send at once.</summary>
+    public DateTimeOffset? NotBefore { get; set; }
 }

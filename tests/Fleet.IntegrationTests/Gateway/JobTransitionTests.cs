@@ -81,6 +81,23 @@ public sealed class JobTransitionTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task A_failing_job_is_retried_with_backoff_until_its_attempts_run_out()
+    {
+        const string endpoint = FleetFixture.RetryingEndpoint;
+        var id = await fleet.SubmitAsync(endpoint, """{"input": {"fail": "GPU fell off the bus"}}""");
+
+        // Between attempts it waits in the queue, showing the last error and the next attempt.
+        var between = await Eventually.Value(() => fleet.StatusAsync(endpoint, id),
+            s => s.GetProperty("attempts").GetInt32() == 2 && s.GetProperty("status").GetString() is "IN_QUEUE" or "IN_PROGRESS", s_timeout,
+            () => fleet.Gateway.Tail() + "\n" + fleet.Worker.Tail());
+        Assert.Contains("attempt 1 failed: GPU fell off the bus", between.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        var failed = await fleet.WaitForStatusAsync(endpoint, id, "FAILED", s_timeout);
+        Assert.Equal(3, failed.GetProperty("attempts").GetInt32());
+        Assert.Equal("GPU fell off the bus", failed.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Retrying_a_completed_job_is_a_409()
     {
         var id = await fleet.SubmitAsync("echo", """{"input": {"echo": 1}}""");

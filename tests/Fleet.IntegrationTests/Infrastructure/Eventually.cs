@@ -18,4 +18,12 @@ public static class Eventually
             delay = TimeSpan.FromMilliseconds(Math.Min(500, delay.TotalMilliseconds * 2));
         }
     }
+
+    /// <summary>Polls until a value satisfies the condition and returns it.</summary>
+    public static async Task<T> Value<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan timeout, Func<string> explain)
+    {
+        T last = default!;
+        await True(async () => condition(last = await read()), timeout, () => $"last value: {last}\n{explain()}");
+        return last;
+    }
 }

@@ -19,6 +19,9 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>An echo endpoint whose worker runs one job at a time, so jobs can wait behind another.</summary>
     public const string SerialEndpoint = "echo-serial";
 
+    /// <summary>An echo endpoint that gives a failing job three attempts.</summary>
+    public const string RetryingEndpoint = "echo-retrying";
+
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
     private IReadOnlyDictionary<string, string> _servers = null!;
@@ -69,6 +72,7 @@ public sealed class FleetFixture : IAsyncLifetime
             {"Fleet": {"Endpoints": [
               {"id": "echo", "handler": "echo", "concurrencyPerWorker": 32},
               {"id": "{{{SerialEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 1},
+              {"id": "{{{RetryingEndpoint}}}", "handler": "echo", "maxAttempts": 3, "concurrencyPerWorker": 4},
               {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
               {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
               {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}

@@ -99,7 +99,9 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
 
         Assert.Equal("bad weights", failed.Error);
         Assert.Equal(nameof(EchoFailureException), failed.ErrorType);
+        Assert.Equal("echo", failed.EndpointId);
         Assert.False(failed.TimedOut);
+        Assert.False(failed.Permanent);
         Assert.False(await _harness.Published.Any<JobSucceeded>(m => m.Context.Message.JobId == job.JobId));
     }
 
@@ -125,6 +127,7 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         var failed = await PublishedFor<JobFailed>(job.JobId);
 
         Assert.Equal("UnknownHandler", failed.ErrorType);
+        Assert.True(failed.Permanent);
     }
 
     [Fact]

@@ -151,6 +151,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("message_type");
 
+                    b.Property<DateTimeOffset?>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
