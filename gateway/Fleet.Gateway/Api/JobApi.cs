@@ -24,6 +24,9 @@ public static class JobApi
         v2.MapPost("/purge-queue", PurgeQueueAsync);
         v2.MapPost("/cancel/{jobId}", CancelAsync);
         v2.MapPost("/retry/{jobId}", RetryAsync);
+        // Fleet additions: the dead letters (jobs that ended FAILED or TIMED_OUT) and their re-drive.
+        v2.MapGet("/jobs", ListAsync);
+        v2.MapPost("/redrive", RedriveAsync);
         // Anything else under /v2 is a JSON 404 too, so RunPod clients can always parse the body.
         app.MapFallback("/v2/{**rest}", () => ApiProblems.NotFound("No such route. See API.md for the routes under /v2/{endpointId}."));
         return app;
@@ -155,6 +158,80 @@ public static class JobApi
 
         var outcome = Guid.TryParse(jobId, out var id) ? await jobs.RetryAsync(endpoint, id, cancellationToken) : TransitionOutcome.NotFound;
         return Answer(outcome, endpointId, jobId, JobStatusNames.InQueue, "Only a FAILED or TIMED_OUT job can be retried.");
+    }
+
+    private static async Task<IResult> ListAsync(
+        string endpointId, string? status, string? before, int? limit, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out _))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        if (!TryReadListFilter(status, before, limit, out var statuses, out var after, out var take, out var errors))
+        {
+            return ApiProblems.BadRequest(errors);
+        }
+
+        var page = await jobs.ListAsync(endpointId, statuses, after, take, cancellationToken);
+        return TypedResults.Ok(new JobPage(page, page.Count == take ? page[^1].Id : null));
+    }
+
+    /// <summary>Re-queues, as with /retry, up to <c>limit</c> (default 100) dead-lettered jobs, oldest first.</summary>
+    private static async Task<IResult> RedriveAsync(
+        string endpointId, string? status, int? limit, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out var endpoint))
+        {
+            return UnknownEndpoint(endpointId);
+        }
+
+        if (!TryReadListFilter(status, null, limit, out var statuses, out _, out var take, out var errors))
+        {
+            return ApiProblems.BadRequest(errors);
+        }
+
+        var retried = 0;
+        foreach (var job in (await jobs.ListAsync(endpointId, statuses, null, take, cancellationToken)).Reverse())
+        {
+            retried += await jobs.RetryAsync(endpoint, Guid.Parse(job.Id), cancellationToken) == TransitionOutcome.Done ? 1 : 0;
+        }
+
+        return TypedResults.Ok(new RedriveResult(retried));
+    }
+
+    private static bool TryReadListFilter(
+        string? status, string? before, int? limit, out string[] statuses, out Guid? after, out int take, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+        statuses = status is null
+            ? [JobStatusNames.Failed, JobStatusNames.TimedOut]
+            : status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (statuses.Length == 0 || statuses.Any(s => s is not (JobStatusNames.Failed or JobStatusNames.TimedOut)))
+        {
+            errors["status"] = [$"Must be {JobStatusNames.Failed}, {JobStatusNames.TimedOut} or both, comma-separated."];
+        }
+
+        after = null;
+        if (before is not null)
+        {
+            if (Guid.TryParse(before, out var id))
+            {
+                after = id;
+            }
+            else
+            {
+                errors["before"] = ["Must be a job id from an earlier page's 'next'."];
+            }
+        }
+
+        take = limit ?? 100;
+        if (take is < 1 or > 1000)
+        {
+            errors["limit"] = ["Must be from 1 to 1000."];
+        }
+
+        return errors.Count == 0;
     }
 
     private static IResult Answer(TransitionOutcome outcome, string endpointId, string jobId, string status, string notAllowed) => outcome switch

@@ -213,6 +213,31 @@ public sealed class JobService(
         return TransitionOutcome.Done;
     }
 
+    /// <summary>
+    /// An endpoint's jobs in the given states, newest first, after the job <paramref name="before"/>
+    /// when paging (keyset on the time-ordered id, so pages stay stable while jobs are added).
+    /// </summary>
+    public async Task<IReadOnlyList<JobStatusDocument>> ListAsync(
+        string endpointId, IReadOnlyList<string> statuses, Guid? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            $"SELECT {JobRows.Columns} FROM jobs WHERE endpoint_id = $1 AND status = ANY($2) AND ($3::uuid IS NULL OR id < $3) " +
+            "ORDER BY id DESC LIMIT $4");
+        command.Parameters.Add(new() { Value = endpointId });
+        command.Parameters.Add(new() { Value = statuses.ToArray() });
+        command.Parameters.Add(new() { Value = (object?)before ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var jobs = new List<JobStatusDocument>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobs.Add(JobStatusMapper.ToDocument(JobRows.Read(reader), now));
+        }
+
+        return jobs;
+    }
+
     /// <summary>Why a transition matched no job: there is none, or it is in the wrong state.</summary>
     private async Task<TransitionOutcome> WhyNotAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
     {

@@ -22,6 +22,9 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>An echo endpoint that gives a failing job three attempts.</summary>
     public const string RetryingEndpoint = "echo-retrying";
 
+    /// <summary>An echo endpoint used only by the dead-letter tests, so its job list is theirs alone.</summary>
+    public const string DeadLetterEndpoint = "echo-dead-letters";
+
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
     private IReadOnlyDictionary<string, string> _servers = null!;
@@ -73,6 +76,7 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "echo", "handler": "echo", "concurrencyPerWorker": 32},
               {"id": "{{{SerialEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 1},
               {"id": "{{{RetryingEndpoint}}}", "handler": "echo", "maxAttempts": 3, "concurrencyPerWorker": 4},
+              {"id": "{{{DeadLetterEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
               {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
               {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
               {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}
