@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fleet.Contracts;
 using Fleet.Contracts.Endpoints;
 using Fleet.Gateway.Auth;
 using Fleet.Gateway.Jobs;
@@ -46,8 +47,12 @@ public static class JobApi
             return problem!;
         }
 
-        var jobId = Guid.CreateVersion7();
-        await jobs.AcceptAsync(jobId, endpoint, submission, answeredAfterEnding: false, cancellationToken);
+        if (!TryReadIdempotencyKey(request, endpoint.Id, out var idempotencyKey, out problem))
+        {
+            return problem!;
+        }
+
+        var jobId = await jobs.AcceptAsync(Guid.CreateVersion7(), endpoint, submission, idempotencyKey, answeredAfterEnding: false, cancellationToken);
         return TypedResults.Ok(new JobIdAndStatus(jobId.ToString(), JobStatusNames.InQueue));
     }
 
@@ -71,12 +76,30 @@ public static class JobApi
             return problem!;
         }
 
+        if (!TryReadIdempotencyKey(request, endpoint.Id, out var idempotencyKey, out problem))
+        {
+            return problem!;
+        }
+
+        var waitFor = TimeSpan.FromMilliseconds(wait ?? DefaultWaitMs);
         var jobId = Guid.CreateVersion7();
         var ended = notifier.Watch(jobId);
         try
         {
-            await jobs.AcceptAsync(jobId, endpoint, submission, answeredAfterEnding: true, cancellationToken);
-            return TypedResults.Ok(await ended.WaitAsync(TimeSpan.FromMilliseconds(wait ?? DefaultWaitMs), cancellationToken));
+            var accepted = await jobs.AcceptAsync(jobId, endpoint, submission, idempotencyKey, answeredAfterEnding: true, cancellationToken);
+            if (accepted != jobId)
+            {
+                // A repeated idempotency key: wait for the first job instead, which may have ended already.
+                notifier.Forget(jobId);
+                jobId = accepted;
+                ended = notifier.Watch(jobId);
+                if (await jobs.FindAsync(endpointId, jobId, cancellationToken) is { } current && JobStatusNames.IsFinal(JobStatusNames.Parse(current.Status)))
+                {
+                    return TypedResults.Ok(current);
+                }
+            }
+
+            return TypedResults.Ok(await ended.WaitAsync(waitFor, cancellationToken));
         }
         catch (TimeoutException)
         {
@@ -94,6 +117,33 @@ public static class JobApi
         }
 
         return TypedResults.Ok(await jobs.FindAsync(endpointId, jobId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Reads the optional <c>Idempotency-Key</c> header into the digest stored on the job: scoped to
+    /// the caller's API key and the endpoint, so two clients never collide on a key.
+    /// </summary>
+    private static bool TryReadIdempotencyKey(HttpRequest request, string endpointId, out string? digest, out IResult? problem)
+    {
+        digest = null;
+        problem = null;
+        if (!request.Headers.TryGetValue(FleetNames.IdempotencyKeyHeader, out var values))
+        {
+            return true;
+        }
+
+        var key = values.ToString();
+        if (key.Length is 0 or > 255 || values.Count > 1)
+        {
+            problem = ApiProblems.BadRequest(new Dictionary<string, string[]>
+            {
+                [FleetNames.IdempotencyKeyHeader] = ["Must be one value of 1 to 255 characters."],
+            });
+            return false;
+        }
+
+        digest = IdempotencyKeys.Digest(ApiKeyFilter.CallerOf(request.HttpContext), endpointId, key);
+        return true;
     }
 
     private static async Task<IResult> StatusAsync(

@@ -13,8 +13,15 @@ public sealed class ApiKeyVerifier(IOptions<AuthOptions> options)
     private readonly byte[][] _digests = [.. options.Value.ApiKeys.Where(k => k.Length > 0).Select(Digest)];
 
     /// <summary>Accepts <c>Bearer KEY</c> (RunPod's SDK) and a raw <c>KEY</c> (RunPod's curl examples).</summary>
-    public bool IsValid(string? authorization)
+    public bool IsValid(string? authorization) => TryVerify(authorization, out _);
+
+    /// <summary>
+    /// Checks the key and names it by <paramref name="keyId"/>: a prefix of its digest, enough to
+    /// tell keys apart (idempotency keys are per API key) without revealing the key.
+    /// </summary>
+    public bool TryVerify(string? authorization, out string keyId)
     {
+        keyId = "";
         if (string.IsNullOrWhiteSpace(authorization))
         {
             return false;
@@ -28,6 +35,7 @@ public sealed class ApiKeyVerifier(IOptions<AuthOptions> options)
             match |= CryptographicOperations.FixedTimeEquals(digest, known);
         }
 
+        keyId = match ? Convert.ToHexString(digest, 0, 8) : "";
         return match;
     }
 

@@ -20,12 +20,14 @@ public sealed class JobService(
     TimeProvider time)
 {
     /// <summary>
-    /// Persists the job and its <c>RunJob</c> message; returns once both are committed. With
+    /// Persists the job and its <c>RunJob</c> message; returns once both are committed, with the
+    /// job's id: <paramref name="jobId"/>, or the first job's for a repeated idempotency key. With
     /// <paramref name="answeredAfterEnding"/> (runsync) the commit does not wait for the WAL flush:
     /// the caller answers only after the job's ending commits synchronously, and that flush covers
     /// this earlier commit too, since PostgreSQL flushes the WAL in order.
     /// </summary>
-    public async Task AcceptAsync(Guid jobId, EndpointDefinition endpoint, JobSubmission submission, bool answeredAfterEnding, CancellationToken cancellationToken)
+    public async Task<Guid> AcceptAsync(
+        Guid jobId, EndpointDefinition endpoint, JobSubmission submission, string? idempotencyKey, bool answeredAfterEnding, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var minGpuMemory = submission.Policy.MinGpuMemoryMb ?? (endpoint.MinGpuMemoryMb > 0 ? endpoint.MinGpuMemoryMb : null);
@@ -45,6 +47,7 @@ public sealed class JobService(
             Routing = route.Reason,
             MinGpuMemoryMb = minGpuMemory,
             PreferGpu = submission.Policy.PreferGpu,
+            IdempotencyKey = idempotencyKey,
             Attempt = 1,
             CreatedAt = now,
         };
@@ -56,7 +59,7 @@ public sealed class JobService(
                 new RunJob(jobId, endpoint.Id, endpoint.Handler, submission.Input, 1, executionTimeout, now), route.Queue, now);
         }
 
-        await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
+        return await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
     }
 
     public async Task<JobStatusDocument?> FindAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)

@@ -28,6 +28,8 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             job.Property(j => j.Device).HasMaxLength(32);
             // Health counts, purge and the autoscaler's queue figures all filter by endpoint and status.
             job.HasIndex(j => new { j.EndpointId, j.Status });
+            job.Property(j => j.IdempotencyKey).HasMaxLength(64);
+            job.HasIndex(j => j.IdempotencyKey).IsUnique().HasFilter("idempotency_key IS NOT NULL");
             // The TTL sweep and the release of waiting jobs look only at queued jobs, oldest first.
             job.HasIndex(j => j.CreatedAt).HasFilter("status = 'IN_QUEUE'").HasDatabaseName("IX_jobs_queued_created_at");
         });

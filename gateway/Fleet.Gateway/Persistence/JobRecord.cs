@@ -39,6 +39,12 @@ public sealed class JobRecord
     /// <summary>The job asked for the GPU (true) or for the CPU (false); null for the endpoint's default.</summary>
     public bool? PreferGpu { get; set; }
 
+    /// <summary>
+    /// Digest of (API key, endpoint, Idempotency-Key header), unique: a repeated submission with
+    /// the same key finds this job instead of creating another. Null without the header.
+    /// </summary>
+    public string? IdempotencyKey { get; set; }
+
     /// <summary>The current attempt (1 for the first). Events of another attempt are ignored.</summary>
     public int Attempt { get; set; }
 

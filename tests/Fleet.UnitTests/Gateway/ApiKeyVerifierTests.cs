@@ -21,4 +21,16 @@ public sealed class ApiKeyVerifierTests
     [InlineData("key-on")]
     [InlineData("Basic a2V5LW9uZQ==")]
     public void Refuses_a_missing_or_unknown_key(string? header) => Assert.False(_verifier.IsValid(header));
+
+    [Fact]
+    public void Names_a_key_the_same_way_in_both_header_forms_and_apart_from_other_keys()
+    {
+        Assert.True(_verifier.TryVerify("Bearer key-one", out var bearer));
+        Assert.True(_verifier.TryVerify("key-one", out var raw));
+        Assert.True(_verifier.TryVerify("key-two", out var other));
+
+        Assert.Equal(bearer, raw);
+        Assert.NotEqual(bearer, other);
+        Assert.DoesNotContain("key-one", bearer, StringComparison.Ordinal);
+    }
 }

@@ -59,6 +59,11 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<string>("Input")
                         .IsRequired()
                         .HasColumnType("json")
@@ -119,6 +124,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("IX_jobs_queued_created_at")
                         .HasFilter("status = 'IN_QUEUE'");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("idempotency_key IS NOT NULL");
 
                     b.HasIndex("EndpointId", "Status");
 
