@@ -1,5 +1,6 @@
 using Fleet.Contracts;
 using Fleet.Gateway.Auth;
+using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
@@ -35,6 +36,13 @@ public static class GatewayServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyVerifier>();
+        builder.Services.AddOptions<FrontDoorOptions>()
+            .Bind(builder.Configuration.GetSection(FrontDoorOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<KeyRateLimiter>();
+        builder.Services.AddSingleton<QueueDepths>();
+        builder.Services.AddHostedService<QueueDepthMonitor>();
 
         builder.Services.AddSingleton<HandlerInputCatalog>();
         builder.Services.AddSingleton<SubmissionValidator>();

@@ -24,6 +24,16 @@ public static class ApiProblems
 
     public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Not found.", detail);
 
+    /// <summary>429 with Retry-After (whole seconds, at least one).</summary>
+    public static IResult TooManyRequests(string detail, TimeSpan retryAfter, HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        return Problem(StatusCodes.Status429TooManyRequests, "Too many requests.", detail);
+    }
+
+    public static IResult TooLarge(long limit) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"This route accepts bodies of at most {limit} bytes.");
+
     public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "Not allowed in the job's state.", detail);
 
     public static ProblemDetails Create(int status, string title, string detail) =>

@@ -2,9 +2,12 @@ using System.Text.Json;
 using Fleet.Contracts;
 using Fleet.Contracts.Endpoints;
 using Fleet.Gateway.Auth;
+using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Workers;
 using Fleet.ServiceDefaults;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.Gateway.Api;
 
@@ -34,14 +37,20 @@ public static class JobApi
     }
 
     private static async Task<IResult> RunAsync(
-        string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs, CancellationToken cancellationToken)
+        string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
+        QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out var endpoint))
         {
             return UnknownEndpoint(endpointId);
         }
 
-        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, cancellationToken);
+        if (depths.IsFull(endpoint))
+        {
+            return QueueFull(endpoint, request);
+        }
+
+        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, frontDoor.Value.RunBodyLimitBytes, cancellationToken);
         if (submission is null)
         {
             return problem!;
@@ -53,12 +62,13 @@ public static class JobApi
         }
 
         var jobId = await jobs.AcceptAsync(Guid.CreateVersion7(), endpoint, submission, idempotencyKey, answeredAfterEnding: false, cancellationToken);
+        depths.Accepted(endpoint.Id);
         return TypedResults.Ok(new JobIdAndStatus(jobId.ToString(), JobStatusNames.InQueue));
     }
 
     private static async Task<IResult> RunSyncAsync(
         string endpointId, HttpRequest request, int? wait, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
-        JobCompletionNotifier notifier, CancellationToken cancellationToken)
+        JobCompletionNotifier notifier, QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out var endpoint))
         {
@@ -70,7 +80,12 @@ public static class JobApi
             return ApiProblems.BadRequest(new Dictionary<string, string[]> { ["wait"] = [$"Must be from {MinWaitMs} to {MaxWaitMs} ms."] });
         }
 
-        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, cancellationToken);
+        if (depths.IsFull(endpoint))
+        {
+            return QueueFull(endpoint, request);
+        }
+
+        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, frontDoor.Value.RunSyncBodyLimitBytes, cancellationToken);
         if (submission is null)
         {
             return problem!;
@@ -87,6 +102,7 @@ public static class JobApi
         try
         {
             var accepted = await jobs.AcceptAsync(jobId, endpoint, submission, idempotencyKey, answeredAfterEnding: true, cancellationToken);
+            depths.Accepted(endpoint.Id);
             if (accepted != jobId)
             {
                 // A repeated idempotency key: wait for the first job instead, which may have ended already.
@@ -291,13 +307,31 @@ public static class JobApi
         _ => ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'."),
     };
 
+    private static IResult QueueFull(EndpointDefinition endpoint, HttpRequest request) =>
+        ApiProblems.TooManyRequests($"Endpoint '{endpoint.Id}' has too many queued jobs; retry later.", TimeSpan.FromSeconds(5), request.HttpContext);
+
     private static async Task<(JobSubmission?, IResult?)> ReadSubmissionAsync(
-        HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, CancellationToken cancellationToken)
+        HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, long bodyLimit, CancellationToken cancellationToken)
     {
+        if (request.ContentLength > bodyLimit)
+        {
+            return (null, ApiProblems.TooLarge(bodyLimit));
+        }
+
+        // A body without a length (chunked) is cut off by the server at the same limit.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = bodyLimit;
+        }
+
         JsonDocument body;
         try
         {
             body = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, ApiProblems.TooLarge(bodyLimit));
         }
         catch (JsonException e)
         {

@@ -1,10 +1,11 @@
 using Fleet.Contracts;
 using Fleet.Gateway.Api;
+using Fleet.Gateway.FrontDoor;
 
 namespace Fleet.Gateway.Auth;
 
 /// <summary>Refuses every <c>/v2</c> call without a valid API key (401), and notes which key it was.</summary>
-public sealed class ApiKeyFilter(ApiKeyVerifier verifier) : IEndpointFilter
+public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLimiter) : IEndpointFilter
 {
     private const string CallerItem = "fleet.api-key-id";
 
@@ -16,6 +17,12 @@ public sealed class ApiKeyFilter(ApiKeyVerifier verifier) : IEndpointFilter
         if (!verifier.TryVerify(context.HttpContext.Request.Headers[FleetNames.ApiKeyHeader], out var keyId))
         {
             return ValueTask.FromResult<object?>(ApiProblems.Unauthorized());
+        }
+
+        if (!rateLimiter.TryAcquire(keyId, out var retryAfter))
+        {
+            return ValueTask.FromResult<object?>(ApiProblems.TooManyRequests(
+                "This API key sent more requests than its rate limit allows.", retryAfter, context.HttpContext));
         }
 
         context.HttpContext.Items[CallerItem] = keyId;

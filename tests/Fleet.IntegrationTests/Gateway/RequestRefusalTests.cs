@@ -26,7 +26,7 @@ public sealed class RequestRefusalTests(FleetFixture fleet)
         using var response = await client.SendAsync(request);
 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
-        Assert.Equal(before, await fleet.CountRowsAsync());
+        await fleet.AssertNothingPersistedSinceAsync(before);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class RequestRefusalTests(FleetFixture fleet)
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
-        Assert.Equal(before, await fleet.CountRowsAsync());
+        await fleet.AssertNothingPersistedSinceAsync(before);
     }
 
     [Theory]
@@ -78,7 +78,7 @@ public sealed class RequestRefusalTests(FleetFixture fleet)
         });
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound);
-        Assert.Equal(before, await fleet.CountRowsAsync());
+        await fleet.AssertNothingPersistedSinceAsync(before);
     }
 
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)

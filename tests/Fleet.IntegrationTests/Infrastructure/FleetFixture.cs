@@ -25,6 +25,9 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>An echo endpoint used only by the dead-letter tests, so its job list is theirs alone.</summary>
     public const string DeadLetterEndpoint = "echo-dead-letters";
 
+    /// <summary>An echo endpoint with workersMax 0, so admission control refuses past 50 queued jobs.</summary>
+    public const string AdmissionEndpoint = "echo-admission";
+
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
     private IReadOnlyDictionary<string, string> _servers = null!;
@@ -77,6 +80,7 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "{{{SerialEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 1},
               {"id": "{{{RetryingEndpoint}}}", "handler": "echo", "maxAttempts": 3, "concurrencyPerWorker": 4},
               {"id": "{{{DeadLetterEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
+              {"id": "{{{AdmissionEndpoint}}}", "handler": "echo", "workersMax": 0, "concurrencyPerWorker": 1},
               {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
               {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
               {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}
@@ -166,6 +170,25 @@ public sealed class FleetFixture : IAsyncLifetime
         }, TimeSpan.FromSeconds(60), () => Gateway.Tail());
     }
 
+    /// <summary>
+    /// A second gateway on the same database and broker with extra settings, and a client for it.
+    /// While it runs it shares the worker reports with the main gateway: keep its tests short.
+    /// </summary>
+    public (FleetProcess Process, HttpClient Client) StartExtraGateway(params (string Key, string Value)[] settings)
+    {
+        var port = FreePort();
+        var environment = Environment("Urls", $"http://127.0.0.1:{port}");
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var process = FleetProcess.Start("gateway-extra", RepoPaths.Program("gateway/Fleet.Gateway", "Fleet.Gateway"), environment);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return (process, client);
+    }
+
     private Dictionary<string, string> Environment(string key, string value)
     {
         var environment = new Dictionary<string, string>(_servers)
@@ -225,6 +248,17 @@ public sealed class FleetFixture : IAsyncLifetime
         var jobs = (long)(await new NpgsqlCommand("SELECT count(*) FROM jobs", connection).ExecuteScalarAsync())!;
         var outbox = (long)(await new NpgsqlCommand("SELECT count(*) FROM outbox_messages", connection).ExecuteScalarAsync())!;
         return (jobs, outbox);
+    }
+
+    /// <summary>
+    /// Asserts that nothing was persisted since <paramref name="before"/>: no job, no outbox row
+    /// (the relay may meanwhile have deleted rows of earlier jobs, so the outbox may only shrink).
+    /// </summary>
+    public async Task AssertNothingPersistedSinceAsync((long Jobs, long Outbox) before)
+    {
+        var after = await CountRowsAsync();
+        Assert.Equal(before.Jobs, after.Jobs);
+        Assert.True(after.Outbox <= before.Outbox, $"outbox rows grew from {before.Outbox} to {after.Outbox}");
     }
 
     public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

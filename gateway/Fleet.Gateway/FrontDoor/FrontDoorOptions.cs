@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fleet.Gateway.FrontDoor;
+
+/// <summary>Section <c>FrontDoor</c>: what the gateway lets in.</summary>
+public sealed class FrontDoorOptions
+{
+    public const string Section = "FrontDoor";
+
+    /// <summary>Largest <c>run</c> body (413 above it).</summary>
+    [Range(1_024, int.MaxValue)]
+    public long RunBodyLimitBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Largest <c>runsync</c> body (413 above it).</summary>
+    [Range(1_024, int.MaxValue)]
+    public long RunSyncBodyLimitBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Sustained requests per second per API key (token bucket); 0 turns the limit off.</summary>
+    [Range(0, 1_000_000)]
+    public int RequestsPerSecondPerKey { get; set; } = 5_000;
+
+    /// <summary>Requests a key may send at once above its sustained rate.</summary>
+    [Range(1, 10_000_000)]
+    public int BurstPerKey { get; set; } = 10_000;
+
+    /// <summary>RunPod's admission rule: 429 when an endpoint's queue holds more than this many jobs …</summary>
+    [Range(0, int.MaxValue)]
+    public int AdmissionMinQueued { get; set; } = 50;
+
+    /// <summary>… and more than this many per worker the endpoint may have (<c>workersMax</c>).</summary>
+    [Range(0, int.MaxValue)]
+    public int AdmissionQueuedPerWorker { get; set; } = 500;
+}

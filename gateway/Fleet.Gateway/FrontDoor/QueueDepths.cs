@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Fleet.Contracts.Endpoints;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Gateway.FrontDoor;
+
+/// <summary>
+/// Each endpoint's queued-job count for admission control, without a query per request: the count
+/// read from the job table (about every second) plus the jobs accepted since that read began.
+/// A job accepted while the read runs may be counted twice until the next read: the error is
+/// small and on the side of refusing.
+/// </summary>
+public sealed class QueueDepths(IOptions<FrontDoorOptions> options)
+{
+    private readonly ConcurrentDictionary<string, long> _acceptedTotal = new(StringComparer.Ordinal);
+    private volatile Snapshot _last = new(FrozenDictionary<string, long>.Empty, FrozenDictionary<string, long>.Empty);
+
+    /// <summary>Whether the endpoint's queue is past RunPod's limit: more than max(50, workersMax × 500) jobs.</summary>
+    public bool IsFull(EndpointDefinition endpoint)
+    {
+        var limit = Math.Max(options.Value.AdmissionMinQueued, (long)endpoint.WorkersMax * options.Value.AdmissionQueuedPerWorker);
+        return Queued(endpoint.Id) > limit;
+    }
+
+    public long Queued(string endpointId)
+    {
+        var last = _last;
+        return last.Queued.GetValueOrDefault(endpointId)
+            + _acceptedTotal.GetValueOrDefault(endpointId) - last.AcceptedBeforeCount.GetValueOrDefault(endpointId);
+    }
+
+    public void Accepted(string endpointId) => _acceptedTotal.AddOrUpdate(endpointId, 1, (_, n) => n + 1);
+
+    /// <summary>Call before reading the counts from the database; pass the result to <see cref="Refresh"/>.</summary>
+    public FrozenDictionary<string, long> BeginCount() => _acceptedTotal.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public void Refresh(IReadOnlyDictionary<string, long> queued, FrozenDictionary<string, long> acceptedBeforeCount) =>
+        _last = new Snapshot(queued.ToFrozenDictionary(StringComparer.Ordinal), acceptedBeforeCount);
+
+    private sealed record Snapshot(FrozenDictionary<string, long> Queued, FrozenDictionary<string, long> AcceptedBeforeCount);
+}
