@@ -19,6 +19,11 @@ public static class FleetNames
     public const string ApiKeyHeader = "Authorization";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    /// <summary>Webhook headers: the delivery's id (drop repeats by it), its Unix time, and <c>v1=hex(HMAC-SHA256(secret, timestamp + "." + body))</c>.</summary>
+    public const string WebhookIdHeader = "Fleet-Webhook-Id";
+    public const string WebhookTimestampHeader = "Fleet-Webhook-Timestamp";
+    public const string WebhookSignatureHeader = "Fleet-Webhook-Signature";
+
     /// <summary>Environment variable naming the JSON file that holds the endpoint definitions.</summary>
     public const string EndpointsFileVariable = "FLEET_ENDPOINTS_FILE";
 

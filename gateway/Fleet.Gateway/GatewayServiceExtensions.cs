@@ -4,6 +4,7 @@ using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
+using Fleet.Gateway.Webhooks;
 using Fleet.Gateway.Workers;
 using Fleet.ServiceDefaults;
 using System.Text.Json.Serialization;
@@ -43,6 +44,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddSingleton<QueueDepths>();
         builder.Services.AddHostedService<QueueDepthMonitor>();
+        builder.Services.AddWebhooks(builder.Configuration);
 
         builder.Services.AddSingleton<HandlerInputCatalog>();
         builder.Services.AddSingleton<SubmissionValidator>();

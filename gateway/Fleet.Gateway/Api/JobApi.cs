@@ -4,6 +4,7 @@ using Fleet.Contracts.Endpoints;
 using Fleet.Gateway.Auth;
 using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Jobs;
+using Fleet.Gateway.Webhooks;
 using Fleet.Gateway.Workers;
 using Fleet.ServiceDefaults;
 using Microsoft.AspNetCore.Http.Features;
@@ -31,6 +32,8 @@ public static class JobApi
         // Fleet additions: the dead letters (jobs that ended FAILED or TIMED_OUT) and their re-drive.
         v2.MapGet("/jobs", ListAsync);
         v2.MapPost("/redrive", RedriveAsync);
+        v2.MapGet("/webhooks/{jobId}", DeliveriesAsync);
+        v2.MapPost("/webhooks/{jobId}/resend", ResendWebhookAsync);
         // Anything else under /v2 is a JSON 404 too, so RunPod clients can always parse the body.
         app.MapFallback("/v2/{**rest}", () => ApiProblems.NotFound("No such route. See API.md for the routes under /v2/{endpointId}."));
         return app;
@@ -38,7 +41,7 @@ public static class JobApi
 
     private static async Task<IResult> RunAsync(
         string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
-        QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, CancellationToken cancellationToken)
+        QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out var endpoint))
         {
@@ -50,7 +53,7 @@ public static class JobApi
             return QueueFull(endpoint, request);
         }
 
-        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, frontDoor.Value.RunBodyLimitBytes, cancellationToken);
+        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, frontDoor.Value.RunBodyLimitBytes, cancellationToken);
         if (submission is null)
         {
             return problem!;
@@ -68,7 +71,8 @@ public static class JobApi
 
     private static async Task<IResult> RunSyncAsync(
         string endpointId, HttpRequest request, int? wait, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
-        JobCompletionNotifier notifier, QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, CancellationToken cancellationToken)
+        JobCompletionNotifier notifier, QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks,
+        CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out var endpoint))
         {
@@ -85,7 +89,7 @@ public static class JobApi
             return QueueFull(endpoint, request);
         }
 
-        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, frontDoor.Value.RunSyncBodyLimitBytes, cancellationToken);
+        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, frontDoor.Value.RunSyncBodyLimitBytes, cancellationToken);
         if (submission is null)
         {
             return problem!;
@@ -300,6 +304,24 @@ public static class JobApi
         return errors.Count == 0;
     }
 
+    private static async Task<IResult> DeliveriesAsync(
+        string endpointId, string jobId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        var deliveries = endpoints.TryGet(endpointId, out _) && Guid.TryParse(jobId, out var id)
+            ? await jobs.ListDeliveriesAsync(endpointId, id, cancellationToken)
+            : null;
+        return deliveries is null ? ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'.") : TypedResults.Ok(new { deliveries });
+    }
+
+    private static async Task<IResult> ResendWebhookAsync(
+        string endpointId, string jobId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        var outcome = endpoints.TryGet(endpointId, out _) && Guid.TryParse(jobId, out var id)
+            ? await jobs.ResendWebhookAsync(endpointId, id, cancellationToken)
+            : TransitionOutcome.NotFound;
+        return Answer(outcome, endpointId, jobId, "RESENDING", "Only an ended job with a webhook has a status document to send.");
+    }
+
     private static IResult Answer(TransitionOutcome outcome, string endpointId, string jobId, string status, string notAllowed) => outcome switch
     {
         TransitionOutcome.Done => TypedResults.Ok(new JobIdAndStatus(jobId, status)),
@@ -311,7 +333,8 @@ public static class JobApi
         ApiProblems.TooManyRequests($"Endpoint '{endpoint.Id}' has too many queued jobs; retry later.", TimeSpan.FromSeconds(5), request.HttpContext);
 
     private static async Task<(JobSubmission?, IResult?)> ReadSubmissionAsync(
-        HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, long bodyLimit, CancellationToken cancellationToken)
+        HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, WebhookAddressGuard webhooks, long bodyLimit,
+        CancellationToken cancellationToken)
     {
         if (request.ContentLength > bodyLimit)
         {
@@ -342,6 +365,12 @@ public static class JobApi
         {
             var errors = new Dictionary<string, string[]>();
             var submission = validator.Validate(body.RootElement, endpoint.Handler, errors);
+            if (submission?.Webhook is { } webhook && await webhooks.CheckAsync(new Uri(webhook), cancellationToken) is { } refused)
+            {
+                errors["webhook"] = [refused];
+                submission = null;
+            }
+
             // Clone: the submission outlives the document that is disposed here.
             return submission is null
                 ? (null, ApiProblems.BadRequest(errors))

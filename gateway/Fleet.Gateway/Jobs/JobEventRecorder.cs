@@ -1,5 +1,6 @@
 using Fleet.Contracts.Messages;
 using Fleet.Gateway.Persistence;
+using Fleet.Gateway.Webhooks;
 using Fleet.ServiceDefaults;
 using Npgsql;
 
@@ -10,7 +11,8 @@ namespace Fleet.Gateway.Jobs;
 /// guarded by the job's status and attempt, so a report that arrives late, twice, for an older
 /// attempt, or after a cancellation changes nothing: a job keeps exactly one recorded ending.
 /// </summary>
-public sealed class JobEventRecorder(NpgsqlDataSource database, EndpointCatalog endpoints, JobCompletionNotifier notifier, TimeProvider time)
+public sealed class JobEventRecorder(
+    NpgsqlDataSource database, EndpointCatalog endpoints, JobCompletionNotifier notifier, WebhookSender webhookSender, TimeProvider time)
     : GroupCommitWriter<object, bool>
 {
     // A failed attempt with attempts left goes back to its queue as the next attempt, in the same
@@ -39,14 +41,21 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, EndpointCatalog 
         WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status = '{JobStatusNames.InQueue}'
         """;
 
+    // The ending and, for a job with a webhook, its delivery: one statement, so the delivery
+    // exists exactly when the ending committed.
     private const string Ended = $"""
-        UPDATE jobs SET status = u.status, output = u.output::json, error = u.error, started_at = u.started_at,
-            finished_at = u.finished_at, worker_id = u.worker_id, device = u.device
-        FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
-            AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device)
-        WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
-        RETURNING jobs.id, jobs.status, jobs.output, jobs.error, jobs.attempt, jobs.created_at, jobs.started_at, jobs.finished_at,
-            jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.input, jobs.queue, jobs.routing
+        WITH ended AS (
+            UPDATE jobs SET status = u.status, output = u.output::json, error = u.error, started_at = u.started_at,
+                finished_at = u.finished_at, worker_id = u.worker_id, device = u.device
+            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
+                AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device)
+            WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
+            RETURNING jobs.id, jobs.status, jobs.output, jobs.error, jobs.attempt, jobs.created_at, jobs.started_at, jobs.finished_at,
+                jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.input, jobs.queue, jobs.routing, jobs.webhook),
+        deliveries AS (
+            INSERT INTO webhook_deliveries (id, job_id, url, state, attempts, next_attempt_at, created_at, attempt_log)
+            SELECT gen_random_uuid(), id, webhook, 'pending', 0, $10, $10, '[]' FROM ended WHERE webhook IS NOT NULL)
+        SELECT {JobRows.Columns}, webhook IS NOT NULL FROM ended
         """;
 
     public Task RecordAsync(object workerEvent, CancellationToken cancellationToken) => WriteAsync(workerEvent, cancellationToken);
@@ -98,6 +107,7 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, EndpointCatalog 
             command.Parameters.Add(new() { Value = ended.Select(e => e.FinishedAt.UtcDateTime).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.WorkerId).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.Device).ToArray() });
+            command.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
             batch.BatchCommands.Add(command);
         }
 
@@ -114,6 +124,7 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, EndpointCatalog 
         }
 
         var endedRows = new List<JobRecord>();
+        var webhooks = false;
         if (batch.BatchCommands.Count > 0)
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -122,9 +133,15 @@ public sealed class JobEventRecorder(NpgsqlDataSource database, EndpointCatalog 
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     endedRows.Add(JobRows.Read(reader));
+                    webhooks |= reader.GetBoolean(JobRows.Count);
                 }
             }
             while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        if (webhooks)
+        {
+            webhookSender.Wake();
         }
 
         var now = time.GetUtcNow();

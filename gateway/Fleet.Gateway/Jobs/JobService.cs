@@ -3,6 +3,7 @@ using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Messages;
 using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
+using Fleet.Gateway.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -17,6 +18,7 @@ public sealed class JobService(
     OutboxRelay relay,
     IDbContextFactory<FleetDbContext> contexts,
     NpgsqlDataSource database,
+    WebhookSender webhookSender,
     TimeProvider time)
 {
     /// <summary>
@@ -241,6 +243,52 @@ public sealed class JobService(
         return jobs;
     }
 
+    /// <summary>A job's webhook deliveries, oldest first, with every attempt; null for an unknown job.</summary>
+    public async Task<IReadOnlyList<WebhookDeliveryDocument>?> ListDeliveriesAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
+    {
+        if (await WhyNotAsync(endpointId, jobId, cancellationToken) == TransitionOutcome.NotFound)
+        {
+            return null;
+        }
+
+        await using var command = database.CreateCommand(
+            "SELECT id, url, state, attempts, created_at, delivered_at, attempt_log::text FROM webhook_deliveries WHERE job_id = $1 ORDER BY created_at");
+        command.Parameters.Add(new() { Value = jobId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var deliveries = new List<WebhookDeliveryDocument>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deliveries.Add(new WebhookDeliveryDocument(
+                reader.GetGuid(0).ToString(), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                JsonDocument.Parse(reader.GetString(6)).RootElement.Clone()));
+        }
+
+        return deliveries;
+    }
+
+    /// <summary>Sends an ended job's status document to its webhook once more, as a new delivery.</summary>
+    public async Task<TransitionOutcome> ResendWebhookAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var command = database.CreateCommand($"""
+            INSERT INTO webhook_deliveries (id, job_id, url, state, attempts, next_attempt_at, created_at, attempt_log)
+            SELECT gen_random_uuid(), id, webhook, 'pending', 0, $3, $3, '[]' FROM jobs
+            WHERE id = $1 AND endpoint_id = $2 AND webhook IS NOT NULL
+                AND status IN ('{JobStatusNames.Completed}', '{JobStatusNames.Failed}', '{JobStatusNames.Cancelled}', '{JobStatusNames.TimedOut}')
+            """);
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = endpointId });
+        command.Parameters.Add(new() { Value = now.UtcDateTime });
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            webhookSender.Wake();
+            return TransitionOutcome.Done;
+        }
+
+        return await WhyNotAsync(endpointId, jobId, cancellationToken);
+    }
+
     /// <summary>Why a transition matched no job: there is none, or it is in the wrong state.</summary>
     private async Task<TransitionOutcome> WhyNotAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
     {
@@ -267,8 +315,17 @@ public sealed class JobService(
         var (row, envelope) = OutboxEnvelope.Create(new JobsCancelled(ended), destination: null, now);
         db.OutboxMessages.Add(row);
         await db.SaveChangesAsync(cancellationToken);
+        var webhooks = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO webhook_deliveries (id, job_id, url, state, attempts, next_attempt_at, created_at, attempt_log)
+            SELECT gen_random_uuid(), id, webhook, 'pending', 0, {now}, {now}, '[]' FROM jobs WHERE id = ANY({ended.ToArray()}) AND webhook IS NOT NULL
+            """, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         relay.Enqueue([envelope]);
+        if (webhooks > 0)
+        {
+            webhookSender.Wake();
+        }
+
         return ended;
     }
 }

@@ -10,6 +10,8 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<JobRecord>(job =>
@@ -43,6 +45,18 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             message.Property(m => m.MessageType).HasMaxLength(200);
             message.Property(m => m.Body).HasColumnType("json");
             message.HasIndex(m => m.CreatedAt);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(delivery =>
+        {
+            delivery.ToTable("webhook_deliveries");
+            delivery.HasKey(d => d.Id);
+            delivery.Property(d => d.Id).ValueGeneratedNever();
+            delivery.Property(d => d.State).HasMaxLength(16);
+            delivery.Property(d => d.AttemptLog).HasColumnType("jsonb");
+            delivery.HasIndex(d => d.JobId);
+            // The sender looks only at pending deliveries that are due.
+            delivery.HasIndex(d => d.NextAttemptAt).HasFilter("state = 'pending'").HasDatabaseName("IX_webhook_deliveries_due");
         });
 
         // snake_case names, so the hand-written set-based SQL of the hot paths reads naturally.

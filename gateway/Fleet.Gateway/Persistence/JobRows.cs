@@ -6,24 +6,28 @@ namespace Fleet.Gateway.Persistence;
 /// <summary>Reads a job row from raw SQL whose columns follow <see cref="Columns"/>.</summary>
 public static class JobRows
 {
+    /// <summary>How many columns <see cref="Columns"/> names.</summary>
+    public const int Count = 14;
+
     public const string Columns =
         "id, status, output, error, attempt, created_at, started_at, finished_at, worker_id, device, endpoint_id, input, queue, routing";
 
-    public static JobRecord Read(NpgsqlDataReader reader) => new()
+    /// <summary>Reads the job columns starting at column <paramref name="offset"/> (0 when they come first).</summary>
+    public static JobRecord Read(NpgsqlDataReader reader, int offset = 0) => new()
     {
-        Id = reader.GetGuid(0),
-        Status = JobStatusNames.Parse(reader.GetString(1)),
-        Output = reader.IsDBNull(2) ? null : reader.GetString(2),
-        Error = reader.IsDBNull(3) ? null : reader.GetString(3),
-        Attempt = reader.GetInt32(4),
-        CreatedAt = reader.GetFieldValue<DateTimeOffset>(5),
-        StartedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-        FinishedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-        WorkerId = reader.IsDBNull(8) ? null : reader.GetString(8),
-        Device = reader.IsDBNull(9) ? null : reader.GetString(9),
-        EndpointId = reader.GetString(10),
-        Input = reader.GetString(11),
-        Queue = reader.IsDBNull(12) ? null : reader.GetString(12),
-        Routing = reader.GetString(13),
+        Id = reader.GetGuid(offset),
+        Status = JobStatusNames.Parse(reader.GetString(offset + 1)),
+        Output = reader.IsDBNull(offset + 2) ? null : reader.GetString(offset + 2),
+        Error = reader.IsDBNull(offset + 3) ? null : reader.GetString(offset + 3),
+        Attempt = reader.GetInt32(offset + 4),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(offset + 5),
+        StartedAt = reader.IsDBNull(offset + 6) ? null : reader.GetFieldValue<DateTimeOffset>(offset + 6),
+        FinishedAt = reader.IsDBNull(offset + 7) ? null : reader.GetFieldValue<DateTimeOffset>(offset + 7),
+        WorkerId = reader.IsDBNull(offset + 8) ? null : reader.GetString(offset + 8),
+        Device = reader.IsDBNull(offset + 9) ? null : reader.GetString(offset + 9),
+        EndpointId = reader.GetString(offset + 10),
+        Input = reader.GetString(offset + 11),
+        Queue = reader.IsDBNull(offset + 12) ? null : reader.GetString(offset + 12),
+        Routing = reader.GetString(offset + 13),
     };
 }

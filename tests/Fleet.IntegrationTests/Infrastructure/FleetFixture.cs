@@ -16,6 +16,10 @@ public sealed class FleetFixture : IAsyncLifetime
 {
     public const string ApiKey = "integration-test-key";
 
+    public const string WebhookSecret = "integration-test-webhook-secret";
+
+    public const int WebhookMaxAttempts = 3;
+
     /// <summary>An echo endpoint whose worker runs one job at a time, so jobs can wait behind another.</summary>
     public const string SerialEndpoint = "echo-serial";
 
@@ -198,6 +202,12 @@ public sealed class FleetFixture : IAsyncLifetime
             ["FLEET_ENDPOINTS_FILE"] = EndpointsFile,
             ["Auth__ApiKeys__0"] = ApiKey,
             ["Worker__HeartbeatSeconds"] = "1",
+            // Receivers run on loopback here; short backoff keeps retry tests quick.
+            ["Webhooks__Secret"] = WebhookSecret,
+            ["Webhooks__AllowedHosts__0"] = "127.0.0.1",
+            ["Webhooks__FirstRetryDelay"] = "00:00:00.300",
+            ["Webhooks__MaxAttempts"] = WebhookMaxAttempts.ToString(),
+            ["Webhooks__AttemptTimeout"] = "00:00:03",
             ["DOTNET_NOLOGO"] = "1",
             [key] = value,
         };
