@@ -37,6 +37,7 @@ public static class GatewayServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyVerifier>();
+        builder.Services.AddHostedService<ApiKeyCache>();
         builder.Services.AddOptions<FrontDoorOptions>()
             .Bind(builder.Configuration.GetSection(FrontDoorOptions.Section))
             .ValidateDataAnnotations()

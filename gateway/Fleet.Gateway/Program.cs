@@ -1,6 +1,12 @@
 using Fleet.Gateway;
 using Fleet.Gateway.Api;
+using Fleet.Gateway.Auth;
 using Fleet.Gateway.Persistence;
+
+if (args is ["keys", .. var keyArgs])
+{
+    return await ApiKeyCommands.RunAsync(keyArgs);
+}
 
 // The content root is the app's folder, so its appsettings.json applies wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -12,3 +18,4 @@ app.UseApiErrors();
 app.MapJobApi();
 app.MapOperationsApi();
 app.Run();
+return 0;

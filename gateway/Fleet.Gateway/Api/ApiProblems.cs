@@ -22,6 +22,8 @@ public static class ApiProblems
         Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.",
             "Send 'Authorization: Bearer <key>' or 'Authorization: <key>'.");
 
+    public static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "Not allowed for this API key.", detail);
+
     public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Not found.", detail);
 
     /// <summary>429 with Retry-After (whole seconds, at least one).</summary>

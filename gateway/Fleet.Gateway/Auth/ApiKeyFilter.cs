@@ -4,28 +4,42 @@ using Fleet.Gateway.FrontDoor;
 
 namespace Fleet.Gateway.Auth;
 
-/// <summary>Refuses every <c>/v2</c> call without a valid API key (401), and notes which key it was.</summary>
+/// <summary>
+/// Every <c>/v2</c> call needs a valid API key (401), one allowed on this endpoint and, for anything
+/// but a read, one that is not read-only (403). Then the key's rate limit applies (429).
+/// </summary>
 public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLimiter) : IEndpointFilter
 {
     private const string CallerItem = "fleet.api-key-id";
 
-    /// <summary>The id of the API key that authenticated this request (see <see cref="ApiKeyVerifier.TryVerify"/>).</summary>
+    /// <summary>The id of the API key that authenticated this request (a digest prefix, never the key).</summary>
     public static string CallerOf(HttpContext context) => context.Items[CallerItem] as string ?? "";
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (!verifier.TryVerify(context.HttpContext.Request.Headers[FleetNames.ApiKeyHeader], out var keyId))
+        var http = context.HttpContext;
+        if (!verifier.TryVerify(http.Request.Headers[FleetNames.ApiKeyHeader], out var grant))
         {
             return ValueTask.FromResult<object?>(ApiProblems.Unauthorized());
         }
 
-        if (!rateLimiter.TryAcquire(keyId, out var retryAfter))
+        if (http.Request.RouteValues.TryGetValue("endpointId", out var endpoint) && !grant.MayUse(endpoint as string ?? ""))
         {
-            return ValueTask.FromResult<object?>(ApiProblems.TooManyRequests(
-                "This API key sent more requests than its rate limit allows.", retryAfter, context.HttpContext));
+            return ValueTask.FromResult<object?>(ApiProblems.Forbidden($"This API key may not use endpoint '{endpoint}'."));
         }
 
-        context.HttpContext.Items[CallerItem] = keyId;
+        if (grant.ReadOnly && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            return ValueTask.FromResult<object?>(ApiProblems.Forbidden("This API key is read-only: it may read statuses, not submit or change jobs."));
+        }
+
+        if (!rateLimiter.TryAcquire(grant.KeyId, out var retryAfter))
+        {
+            return ValueTask.FromResult<object?>(ApiProblems.TooManyRequests(
+                "This API key sent more requests than its rate limit allows.", retryAfter, http));
+        }
+
+        http.Items[CallerItem] = grant.KeyId;
         return next(context);
     }
 }

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Fleet.Gateway.Auth;
 
 /// <summary>Section <c>Auth</c>: the API keys this gateway accepts.</summary>
@@ -7,6 +5,6 @@ public sealed class AuthOptions
 {
     public const string Section = "Auth";
 
-    [MinLength(1, ErrorMessage = "Configure at least one API key (Auth:ApiKeys).")]
+    /// <summary>Bootstrap keys with every right, besides those stored in the database (created with <c>keys create</c>).</summary>
     public List<string> ApiKeys { get; set; } = [];
 }

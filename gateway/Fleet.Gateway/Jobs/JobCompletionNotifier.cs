@@ -16,6 +16,8 @@ public sealed class JobCompletionNotifier
 
     public void Forget(Guid jobId) => _waiters.TryRemove(jobId, out _);
 
+    public bool IsWatched(Guid jobId) => _waiters.ContainsKey(jobId);
+
     public void Completed(Guid jobId, JobStatusDocument document)
     {
         if (_waiters.TryRemove(jobId, out var waiter))

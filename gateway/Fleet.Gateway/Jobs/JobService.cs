@@ -19,6 +19,7 @@ public sealed class JobService(
     IDbContextFactory<FleetDbContext> contexts,
     NpgsqlDataSource database,
     WebhookSender webhookSender,
+    JobCompletionNotifier notifier,
     TimeProvider time)
 {
     /// <summary>
@@ -62,6 +63,14 @@ public sealed class JobService(
         }
 
         return await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
+    }
+
+    private async Task<JobStatusDocument?> FindByIdAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT {JobRows.Columns} FROM jobs WHERE id = $1");
+        command.Parameters.Add(new() { Value = jobId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? JobStatusMapper.ToDocument(JobRows.Read(reader), time.GetUtcNow()) : null;
     }
 
     public async Task<JobStatusDocument?> FindAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
@@ -108,14 +117,18 @@ public sealed class JobService(
 
     /// <summary>
     /// Cancels every queued job of the endpoint and, in the same transaction, tells the workers
-    /// (through the outbox) to drop their messages. Running jobs are left alone.
+    /// (through the outbox) to drop their messages. Running jobs are left alone. Rows another
+    /// transaction holds (a concurrent purge, a report being recorded) are skipped, not waited
+    /// for, so concurrent purges cannot deadlock (the fuzz test found that).
     /// </summary>
     public async Task<int> PurgeQueueAsync(string endpointId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var purged = await EndAndBroadcastAsync($"""
             UPDATE jobs SET status = {JobStatusNames.Cancelled}, finished_at = {now}, error = 'removed by purge-queue'
-            WHERE endpoint_id = {endpointId} AND status = {JobStatusNames.InQueue}
+            WHERE id IN (
+                SELECT id FROM jobs WHERE endpoint_id = {endpointId} AND status = {JobStatusNames.InQueue}
+                FOR UPDATE SKIP LOCKED)
             RETURNING id AS "Value"
             """, now, cancellationToken);
         return purged.Count;
@@ -143,7 +156,10 @@ public sealed class JobService(
         var expired = await EndAndBroadcastAsync($"""
             UPDATE jobs SET status = {JobStatusNames.TimedOut}, finished_at = {now},
                 error = 'waited in the queue longer than its ttl of ' || ttl_ms || ' ms'
-            WHERE status = {JobStatusNames.InQueue} AND ttl_ms IS NOT NULL AND created_at + ttl_ms * interval '1 millisecond' < {now}
+            WHERE id IN (
+                SELECT id FROM jobs
+                WHERE status = {JobStatusNames.InQueue} AND ttl_ms IS NOT NULL AND created_at + ttl_ms * interval '1 millisecond' < {now}
+                FOR UPDATE SKIP LOCKED)
             RETURNING id AS "Value"
             """, now, cancellationToken);
         return expired.Count;
@@ -324,6 +340,15 @@ public sealed class JobService(
         if (webhooks > 0)
         {
             webhookSender.Wake();
+        }
+
+        // A runsync waiting on one of these jobs answers now, with its final status.
+        foreach (var id in ended.Where(notifier.IsWatched))
+        {
+            if (await FindByIdAsync(id, cancellationToken) is { } document)
+            {
+                notifier.Completed(id, document);
+            }
         }
 
         return ended;

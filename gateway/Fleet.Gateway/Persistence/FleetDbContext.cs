@@ -12,6 +12,8 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<JobRecord>(job =>
@@ -57,6 +59,16 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             delivery.HasIndex(d => d.JobId);
             // The sender looks only at pending deliveries that are due.
             delivery.HasIndex(d => d.NextAttemptAt).HasFilter("state = 'pending'").HasDatabaseName("IX_webhook_deliveries_due");
+        });
+
+        modelBuilder.Entity<ApiKeyRecord>(key =>
+        {
+            key.ToTable("api_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).ValueGeneratedNever();
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.Property(k => k.Prefix).HasMaxLength(16);
+            key.HasIndex(k => k.KeyHash).IsUnique();
         });
 
         // snake_case names, so the hand-written set-based SQL of the hot paths reads naturally.

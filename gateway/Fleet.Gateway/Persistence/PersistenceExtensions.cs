@@ -28,7 +28,7 @@ public static class PersistenceExtensions
     /// The gateway owns the schema and brings it up to date at start (EF Core takes a database lock
     /// while migrating, so several gateways starting together are safe). Waits for the database.
     /// </summary>
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    public static async Task MigrateDatabaseAsync(this IHost app)
     {
         var log = app.Services.GetRequiredService<ILogger<FleetDbContext>>();
         var contexts = app.Services.GetRequiredService<IDbContextFactory<FleetDbContext>>();

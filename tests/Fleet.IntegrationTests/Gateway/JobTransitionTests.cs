@@ -122,4 +122,23 @@ public sealed class JobTransitionTests(FleetFixture fleet)
             () => Task.FromResult(fleet.Worker.Output.Any(l => l.Contains($"Job {waiting} was cancelled while queued", StringComparison.Ordinal))),
             s_timeout, () => fleet.Worker.Tail());
     }
+
+    [Fact]
+    public async Task A_runsync_whose_job_is_cancelled_answers_at_once_with_cancelled()
+    {
+        var blocker = await fleet.SubmitAsync(Serial, """{"input": {"sleep_s": 3}}""");
+        await fleet.WaitForStatusAsync(Serial, blocker, "IN_PROGRESS", s_timeout);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = fleet.Api.PostAsync($"v2/{Serial}/runsync", FleetFixture.Json("""{"input": {"echo": "behind the blocker"}}"""));
+        await Task.Delay(500);
+
+        using (await fleet.Api.PostAsync($"v2/{Serial}/purge-queue", FleetFixture.Json("")))
+        {
+        }
+
+        using var answer = await waiting;
+        var document = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("CANCELLED", document.GetProperty("status").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"answered after {clock.Elapsed}");
+    }
 }

@@ -32,6 +32,9 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>An echo endpoint with workersMax 0, so admission control refuses past 50 queued jobs.</summary>
     public const string AdmissionEndpoint = "echo-admission";
 
+    /// <summary>The echo endpoint the fuzz test hammers.</summary>
+    public const string FuzzEndpoint = "echo-fuzz";
+
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
     private IReadOnlyDictionary<string, string> _servers = null!;
@@ -85,6 +88,7 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "{{{RetryingEndpoint}}}", "handler": "echo", "maxAttempts": 3, "concurrencyPerWorker": 4},
               {"id": "{{{DeadLetterEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
               {"id": "{{{AdmissionEndpoint}}}", "handler": "echo", "workersMax": 0, "concurrencyPerWorker": 1},
+              {"id": "{{{FuzzEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
               {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
               {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
               {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}
@@ -118,6 +122,27 @@ public sealed class FleetFixture : IAsyncLifetime
         }
 
         return FleetProcess.Start(id, RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu"), environment);
+    }
+
+    /// <summary>Runs the gateway's key tool (<c>Fleet.Gateway keys …</c>) against this fleet's database; returns its output.</summary>
+    public async Task<string> KeysAsync(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [RepoPaths.Program("gateway/Fleet.Gateway", "Fleet.Gateway"), "keys", .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in Environment("DOTNET_NOLOGO", "1"))
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"keys {string.Join(' ', args)} failed: {error}{output}");
+        return output;
     }
 
     /// <summary>Workers (idle or running) that the gateway counts for an endpoint.</summary>

@@ -29,8 +29,25 @@ public sealed class ApiKeyVerifierTests
         Assert.True(_verifier.TryVerify("key-one", out var raw));
         Assert.True(_verifier.TryVerify("key-two", out var other));
 
-        Assert.Equal(bearer, raw);
-        Assert.NotEqual(bearer, other);
-        Assert.DoesNotContain("key-one", bearer, StringComparison.Ordinal);
+        Assert.Equal(bearer.KeyId, raw.KeyId);
+        Assert.NotEqual(bearer.KeyId, other.KeyId);
+        Assert.DoesNotContain("key-one", bearer.KeyId, StringComparison.Ordinal);
+        Assert.False(bearer.ReadOnly);
+        Assert.Null(bearer.Endpoints);
+    }
+
+    [Fact]
+    public void A_stored_key_carries_its_limits_and_stops_working_once_no_longer_loaded()
+    {
+        var digest = Convert.ToHexString(ApiKeyVerifier.Digest("stored-key"));
+        _verifier.Load(new Dictionary<string, ApiKeyGrant> { [digest] = new(digest[..16], new HashSet<string> { "echo" }, ReadOnly: true) });
+
+        Assert.True(_verifier.TryVerify("Bearer stored-key", out var grant));
+        Assert.True(grant.ReadOnly);
+        Assert.True(grant.MayUse("echo"));
+        Assert.False(grant.MayUse("mlp"));
+
+        _verifier.Load(new Dictionary<string, ApiKeyGrant>());
+        Assert.False(_verifier.TryVerify("Bearer stored-key", out _));
     }
 }

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Fleet.IntegrationTests.Infrastructure;
+
+namespace Fleet.IntegrationTests.Gateway;
+
+/// <summary>Keys made with the command-line tool: stored hashed, limited to endpoints or to reading, revocable.</summary>
+[Collection(FleetCollection.Name)]
+public sealed partial class ApiKeyTests(FleetFixture fleet)
+{
+    private async Task<(string Id, string Key)> CreateKeyAsync(params string[] options)
+    {
+        var output = await fleet.KeysAsync(["create", "--name", "it-" + Guid.NewGuid().ToString("N")[..6], .. options]);
+        return (IdLine().Match(output).Groups[1].Value, KeyLine().Match(output).Groups[1].Value);
+    }
+
+    private HttpClient ClientFor(string key)
+    {
+        var client = new HttpClient { BaseAddress = fleet.Api.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>The gateway reloads keys every two seconds.</summary>
+    private static async Task<HttpStatusCode> EventuallyAnsweredAsync(Func<Task<HttpStatusCode>> call, HttpStatusCode expected)
+    {
+        var code = HttpStatusCode.InternalServerError;
+        await Eventually.True(async () => (code = await call()) == expected, TimeSpan.FromSeconds(15), () => $"last answer {code}");
+        return code;
+    }
+
+    private static async Task<HttpStatusCode> RunAsync(HttpClient client, string endpoint = "echo")
+    {
+        using var response = await client.PostAsync($"v2/{endpoint}/run", FleetFixture.Json("""{"input": {"echo": "key test"}}"""));
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task A_created_key_works_and_is_listed_without_its_secret()
+    {
+        var (id, key) = await CreateKeyAsync();
+        using var client = ClientFor(key);
+
+        await EventuallyAnsweredAsync(() => RunAsync(client), HttpStatusCode.OK);
+        var list = await fleet.KeysAsync("list");
+        Assert.Contains(id, list, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, list, StringComparison.Ordinal);
+        Assert.Contains(key[..12], list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_read_only_key_can_read_but_not_run()
+    {
+        var (_, key) = await CreateKeyAsync("--read-only");
+        using var client = ClientFor(key);
+
+        await EventuallyAnsweredAsync(async () => (await client.GetAsync("v2/echo/health")).StatusCode, HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Forbidden, await RunAsync(client));
+        using var purge = await client.PostAsync("v2/echo/purge-queue", FleetFixture.Json(""));
+        Assert.Equal(HttpStatusCode.Forbidden, purge.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_endpoint_limited_key_cannot_touch_another_endpoint()
+    {
+        var (_, key) = await CreateKeyAsync("--endpoints", "echo");
+        using var client = ClientFor(key);
+
+        await EventuallyAnsweredAsync(() => RunAsync(client), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Forbidden, await RunAsync(client, FleetFixture.SerialEndpoint));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"v2/{FleetFixture.SerialEndpoint}/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_gets_401()
+    {
+        var (id, key) = await CreateKeyAsync();
+        using var client = ClientFor(key);
+        await EventuallyAnsweredAsync(() => RunAsync(client), HttpStatusCode.OK);
+
+        await fleet.KeysAsync("revoke", id);
+
+        await EventuallyAnsweredAsync(() => RunAsync(client), HttpStatusCode.Unauthorized);
+    }
+
+    [GeneratedRegex(@"^id\s+(\S+)", RegexOptions.Multiline)]
+    private static partial Regex IdLine();
+
+    [GeneratedRegex(@"^key\s+(\S+)", RegexOptions.Multiline)]
+    private static partial Regex KeyLine();
+}
