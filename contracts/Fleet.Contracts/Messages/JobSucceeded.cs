@@ -10,4 +10,5 @@ public sealed record JobSucceeded(
     string Device,
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
-    JsonElement Output);
+    JsonElement Output,
+    int StreamedChunks);

@@ -25,6 +25,7 @@ public static class JobApi
         v2.MapPost("/run", RunAsync);
         v2.MapPost("/runsync", RunSyncAsync);
         v2.MapGet("/status/{jobId}", StatusAsync);
+        v2.MapGet("/stream/{jobId}", StreamAsync);
         v2.MapGet("/health", HealthAsync);
         v2.MapPost("/purge-queue", PurgeQueueAsync);
         v2.MapPost("/cancel/{jobId}", CancelAsync);
@@ -176,6 +177,17 @@ public static class JobApi
 
         var document = Guid.TryParse(jobId, out var id) ? await jobs.FindAsync(endpointId, id, cancellationToken) : null;
         return document is null ? ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'.") : TypedResults.Ok(document);
+    }
+
+    private static async Task<IResult> StreamAsync(
+        string endpointId, string jobId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+    {
+        var page = endpoints.TryGet(endpointId, out _) && Guid.TryParse(jobId, out var id)
+            ? await jobs.TakeStreamAsync(endpointId, id, cancellationToken)
+            : null;
+        return page is null
+            ? ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'.")
+            : TypedResults.Ok(new StreamAnswer(jobId, page.Status, [.. page.Chunks.Select(c => new StreamAnswer.Item(c))]));
     }
 
     private static async Task<IResult> HealthAsync(

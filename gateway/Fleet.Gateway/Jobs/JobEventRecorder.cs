@@ -35,6 +35,14 @@ public sealed class JobEventRecorder(
 
     private const string RunJobType = "Fleet.Contracts.Messages.RunJob";
 
+    // Stored once each however often a chunk's message is delivered.
+    private const string Streamed = """
+        INSERT INTO job_stream_chunks (job_id, attempt, sequence, chunk, handed_out)
+        SELECT u.id, u.attempt, u.sequence, u.chunk::json, false
+        FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[]) AS u(id, attempt, sequence, chunk)
+        ON CONFLICT DO NOTHING
+        """;
+
     private const string Started = $"""
         UPDATE jobs SET status = '{JobStatusNames.InProgress}', started_at = u.started_at, worker_id = u.worker_id, device = u.device
         FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[]) AS u(id, attempt, started_at, worker_id, device)
@@ -46,9 +54,10 @@ public sealed class JobEventRecorder(
     private const string Ended = $"""
         WITH ended AS (
             UPDATE jobs SET status = u.status, output = u.output::json, error = u.error, started_at = u.started_at,
-                finished_at = u.finished_at, worker_id = u.worker_id, device = u.device
-            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
-                AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device)
+                finished_at = u.finished_at, worker_id = u.worker_id, device = u.device, stream_chunks = u.streamed
+            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[],
+                    $11::int[])
+                AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device, streamed)
             WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
             RETURNING jobs.id, jobs.status, jobs.output, jobs.error, jobs.attempt, jobs.created_at, jobs.started_at, jobs.finished_at,
                 jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.input, jobs.queue, jobs.routing, jobs.webhook),
@@ -70,20 +79,31 @@ public sealed class JobEventRecorder(
             switch (item)
             {
                 case JobSucceeded s:
-                    ended.Add(new(s.JobId, s.Attempt, JobStatusNames.Completed, s.Output.GetRawText(), null, s.StartedAt, s.FinishedAt, s.WorkerId, s.Device));
+                    ended.Add(new(s.JobId, s.Attempt, JobStatusNames.Completed, s.Output.GetRawText(), null, s.StartedAt, s.FinishedAt, s.WorkerId, s.Device, s.StreamedChunks));
                     break;
                 case JobFailed f when !f.Permanent && !f.TimedOut
                     && endpoints.TryGet(f.EndpointId, out var endpoint) && f.Attempt < endpoint.MaxAttempts:
                     retries.Add((f, endpoint.Handler, RetryBackoff.DelayMs(f.Attempt)));
                     break;
                 case JobFailed f:
-                    ended.Add(new(f.JobId, f.Attempt, f.TimedOut ? JobStatusNames.TimedOut : JobStatusNames.Failed, null, f.Error, f.StartedAt, f.FinishedAt, f.WorkerId, f.Device));
+                    ended.Add(new(f.JobId, f.Attempt, f.TimedOut ? JobStatusNames.TimedOut : JobStatusNames.Failed, null, f.Error, f.StartedAt, f.FinishedAt, f.WorkerId, f.Device, null));
                     break;
             }
         }
 
-        // One round trip: both statements in one batch, which PostgreSQL runs as one implicit transaction.
+        // One round trip: all statements in one batch, which PostgreSQL runs as one implicit transaction.
         await using var batch = database.CreateBatch();
+        var chunks = items.OfType<JobStreamed>().ToList();
+        if (chunks.Count > 0)
+        {
+            var command = new NpgsqlBatchCommand(Streamed);
+            command.Parameters.Add(new() { Value = chunks.Select(c => c.JobId).ToArray() });
+            command.Parameters.Add(new() { Value = chunks.Select(c => c.Attempt).ToArray() });
+            command.Parameters.Add(new() { Value = chunks.Select(c => c.Sequence).ToArray() });
+            command.Parameters.Add(new() { Value = chunks.Select(c => c.Chunk.GetRawText()).ToArray() });
+            batch.BatchCommands.Add(command);
+        }
+
         if (started.Count > 0)
         {
             var command = new NpgsqlBatchCommand(Started);
@@ -108,6 +128,7 @@ public sealed class JobEventRecorder(
             command.Parameters.Add(new() { Value = ended.Select(e => e.WorkerId).ToArray() });
             command.Parameters.Add(new() { Value = ended.Select(e => e.Device).ToArray() });
             command.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
+            command.Parameters.Add(new() { Value = ended.Select(e => e.Streamed).ToArray() });
             batch.BatchCommands.Add(command);
         }
 
@@ -155,5 +176,5 @@ public sealed class JobEventRecorder(
 
     private sealed record Ending(
         Guid JobId, int Attempt, string Status, string? Output, string? Error,
-        DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string WorkerId, string Device);
+        DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string WorkerId, string Device, int? Streamed);
 }

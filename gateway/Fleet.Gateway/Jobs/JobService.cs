@@ -305,6 +305,68 @@ public sealed class JobService(
         return await WhyNotAsync(endpointId, jobId, cancellationToken);
     }
 
+    /// <summary>
+    /// Hands out the chunks the job's current attempt streamed since the last call, in order and
+    /// each once (the job row is locked meanwhile, so two readers cannot both take a chunk). Only
+    /// the unbroken run from the next sequence number goes out, and a job that has ended reports
+    /// its final status only once its last chunk has: a client that stops at the final status
+    /// has every chunk. Null for an unknown job.
+    /// </summary>
+    public async Task<StreamPage?> TakeStreamAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string status;
+        int attempt, handedOut;
+        int? total;
+        await using (var job = new NpgsqlCommand(
+            "SELECT j.status, j.attempt, j.stream_chunks, " +
+            "(SELECT count(*)::int FROM job_stream_chunks c WHERE c.job_id = j.id AND c.attempt = j.attempt AND c.handed_out) " +
+            "FROM jobs j WHERE j.id = $1 AND j.endpoint_id = $2 FOR UPDATE", connection, transaction))
+        {
+            job.Parameters.Add(new() { Value = jobId });
+            job.Parameters.Add(new() { Value = endpointId });
+            await using var reader = await job.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            (status, attempt, total, handedOut) = (reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.GetInt32(3));
+        }
+
+        var chunks = new List<JsonElement>();
+        var sequences = new List<int>();
+        await using (var pending = new NpgsqlCommand(
+            "SELECT sequence, chunk::text FROM job_stream_chunks WHERE job_id = $1 AND attempt = $2 AND NOT handed_out ORDER BY sequence",
+            connection, transaction))
+        {
+            pending.Parameters.Add(new() { Value = jobId });
+            pending.Parameters.Add(new() { Value = attempt });
+            await using var reader = await pending.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken) && reader.GetInt32(0) == handedOut + sequences.Count)
+            {
+                sequences.Add(reader.GetInt32(0));
+                chunks.Add(JsonDocument.Parse(reader.GetString(1)).RootElement.Clone());
+            }
+        }
+
+        if (sequences.Count > 0)
+        {
+            await using var take = new NpgsqlCommand(
+                "UPDATE job_stream_chunks SET handed_out = true WHERE job_id = $1 AND attempt = $2 AND sequence = ANY($3)", connection, transaction);
+            take.Parameters.Add(new() { Value = jobId });
+            take.Parameters.Add(new() { Value = attempt });
+            take.Parameters.Add(new() { Value = sequences.ToArray() });
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        var allOut = total is null || handedOut + sequences.Count >= total;
+        var final = JobStatusNames.IsFinal(JobStatusNames.Parse(status));
+        return new StreamPage(final && !allOut ? JobStatusNames.InProgress : status, chunks);
+    }
+
     /// <summary>Why a transition matched no job: there is none, or it is in the wrong state.</summary>
     private async Task<TransitionOutcome> WhyNotAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
     {

@@ -8,11 +8,13 @@ namespace Fleet.Gateway.Jobs;
 /// database is down the consumer's retry policy holds it, and nothing is acknowledged unrecorded.
 /// </summary>
 public sealed class WorkerEventsConsumer(JobEventRecorder recorder)
-    : IConsumer<JobStarted>, IConsumer<JobSucceeded>, IConsumer<JobFailed>
+    : IConsumer<JobStarted>, IConsumer<JobSucceeded>, IConsumer<JobFailed>, IConsumer<JobStreamed>
 {
     public Task Consume(ConsumeContext<JobStarted> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
 
     public Task Consume(ConsumeContext<JobSucceeded> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
 
     public Task Consume(ConsumeContext<JobFailed> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<JobStreamed> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
 }

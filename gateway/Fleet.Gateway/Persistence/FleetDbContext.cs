@@ -14,6 +14,8 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
 
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
 
+    public DbSet<JobStreamChunk> JobStreamChunks => Set<JobStreamChunk>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<JobRecord>(job =>
@@ -69,6 +71,13 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             key.Property(k => k.Name).HasMaxLength(100);
             key.Property(k => k.Prefix).HasMaxLength(16);
             key.HasIndex(k => k.KeyHash).IsUnique();
+        });
+
+        modelBuilder.Entity<JobStreamChunk>(chunk =>
+        {
+            chunk.ToTable("job_stream_chunks");
+            chunk.HasKey(c => new { c.JobId, c.Attempt, c.Sequence });
+            chunk.Property(c => c.Chunk).HasColumnType("json");
         });
 
         // snake_case names, so the hand-written set-based SQL of the hot paths reads naturally.

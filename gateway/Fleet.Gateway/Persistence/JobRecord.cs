@@ -45,6 +45,9 @@ public sealed class JobRecord
     /// </summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>Chunks the ending attempt streamed (known once it succeeded); <c>/stream</c> reports the final status after the last.</summary>
+    public int? StreamChunks { get; set; }
+
     /// <summary>The current attempt (1 for the first). Events of another attempt are ignored.</summary>
     public int Attempt { get; set; }
 

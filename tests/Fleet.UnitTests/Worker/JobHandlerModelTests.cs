@@ -60,11 +60,23 @@ public sealed class JobHandlerModelTests
     }
 
     [Fact]
-    public async Task Echo_returns_the_chunks_of_a_stream_request_in_order()
+    public async Task Echo_streams_each_chunk_in_order_and_returns_them_all()
     {
-        var output = await InvokeAsync("""{"stream": ["a", "b", "c"]}""");
+        var (services, registry) = Build(s => s.AddJobHandler<EchoHandler>());
+        Assert.True(registry.TryGet("echo", out var invoker));
+        var streamed = new List<(int Sequence, string Chunk)>();
+        var context = new JobContext(Guid.NewGuid(), "echo", 1, "cpu-test", "cpu", (sequence, chunk, _) =>
+        {
+            streamed.Add((sequence, chunk.GetRawText()));
+            return Task.CompletedTask;
+        });
+        using var input = JsonDocument.Parse("""{"stream": ["a", 2, {"c": true}]}""");
 
-        Assert.Equal(["a", "b", "c"], output.GetProperty("stream").EnumerateArray().Select(e => e.GetString()));
+        var output = await invoker.InvokeAsync(services, input.RootElement, context, CancellationToken.None);
+
+        Assert.Equal([(0, "\"a\""), (1, "2"), (2, """{"c":true}""")], streamed);
+        Assert.Equal(3, context.StreamedChunks);
+        Assert.Equal(3, output.GetProperty("stream").GetArrayLength());
     }
 
     [Fact]

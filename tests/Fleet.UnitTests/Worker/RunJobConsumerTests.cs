@@ -90,6 +90,21 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Streams_each_chunk_in_order_before_the_ending_which_counts_them()
+    {
+        var job = Job("""{"stream": ["a", "b", "c"]}""");
+        await _harness.Bus.Publish(job);
+
+        var succeeded = await PublishedFor<JobSucceeded>(job.JobId);
+        var chunks = _harness.Published.Select<JobStreamed>(m => m.Context.Message.JobId == job.JobId)
+            .Select(m => m.Context.Message).OrderBy(c => c.Sequence).ToList();
+
+        Assert.Equal(3, succeeded.StreamedChunks);
+        Assert.Equal([0, 1, 2], chunks.Select(c => c.Sequence));
+        Assert.Equal(["a", "b", "c"], chunks.Select(c => c.Chunk.GetString()));
+    }
+
+    [Fact]
     public async Task Reports_a_handler_exception_as_the_job_failure()
     {
         var job = Job("""{"fail": "bad weights"}""");

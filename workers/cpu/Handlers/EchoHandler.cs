@@ -18,6 +18,11 @@ public sealed class EchoHandler : IJobHandler<EchoInput, EchoOutput>
             throw new EchoFailureException(message);
         }
 
+        foreach (var chunk in input.Stream ?? [])
+        {
+            await context.StreamAsync(chunk, cancellationToken);
+        }
+
         return new EchoOutput(input.Echo, input.Stream);
     }
 }

@@ -153,6 +153,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<int?>("StreamChunks")
+                        .HasColumnType("integer")
+                        .HasColumnName("stream_chunks");
+
                     b.Property<int?>("TtlMs")
                         .HasColumnType("integer")
                         .HasColumnName("ttl_ms");
@@ -179,6 +183,34 @@ namespace Fleet.Gateway.Persistence.Migrations
                     b.HasIndex("EndpointId", "Status");
 
                     b.ToTable("jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Fleet.Gateway.Persistence.JobStreamChunk", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Chunk")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("chunk");
+
+                    b.Property<bool>("HandedOut")
+                        .HasColumnType("boolean")
+                        .HasColumnName("handed_out");
+
+                    b.HasKey("JobId", "Attempt", "Sequence");
+
+                    b.ToTable("job_stream_chunks", (string)null);
                 });
 
             modelBuilder.Entity("Fleet.Gateway.Persistence.OutboxMessage", b =>
