@@ -5,7 +5,13 @@ namespace Fleet.Worker.Sdk;
 
 /// <summary>What a handler knows about the attempt it runs, and how it streams partial results.</summary>
 public sealed class JobContext(
-    Guid jobId, string endpointId, int attempt, string workerId, string device, Func<int, JsonElement, CancellationToken, Task>? emit = null)
+    Guid jobId,
+    string endpointId,
+    int attempt,
+    string workerId,
+    string device,
+    Func<int, JsonElement, CancellationToken, Task>? emit = null,
+    Func<string?, double?, CancellationToken, Task>? progress = null)
 {
     private int _streamed;
 
@@ -22,6 +28,13 @@ public sealed class JobContext(
 
     /// <summary>Chunks streamed so far.</summary>
     public int StreamedChunks => _streamed;
+
+    /// <summary>
+    /// Reports progress: shown in the job's status, and the attempt's execution timeout starts
+    /// again from now, so a long job that keeps reporting is not cut off (Tensorlake's model).
+    /// </summary>
+    public Task ReportProgressAsync(string? message, double? percent, CancellationToken cancellationToken) =>
+        progress is null ? Task.CompletedTask : progress(message, percent is null ? null : Math.Clamp(percent.Value, 0, 100), cancellationToken);
 
     /// <summary>
     /// Streams one chunk to the client (<c>/stream/{id}</c>). Returns once the broker holds it, so

@@ -41,7 +41,7 @@ public sealed class RunJobConsumer(
         var started = Task.CompletedTask;
         try
         {
-            var handler = RunHandlerAsync(context, job, startedAt, attempt.Token, context.CancellationToken);
+            var handler = RunHandlerAsync(context, job, startedAt, attempt, context.CancellationToken);
             // A job that ends within the report delay goes straight from queued to its ending (whose
             // message carries the start time): one message and one database write fewer per short
             // job. A longer one is reported started while it runs.
@@ -71,8 +71,9 @@ public sealed class RunJobConsumer(
 
     /// <returns>The event to publish, or null when the gateway already knows the ending (cancelled).</returns>
     private async Task<object?> RunHandlerAsync(
-        IPublishEndpoint publish, RunJob job, DateTimeOffset startedAt, CancellationToken cancellationToken, CancellationToken shutdown)
+        IPublishEndpoint publish, RunJob job, DateTimeOffset startedAt, CancellationTokenSource attempt, CancellationToken shutdown)
     {
+        var cancellationToken = attempt.Token;
         if (!handlers.TryGet(job.Handler, out var invoker))
         {
             return Failed(job, startedAt, $"this worker has no handler '{job.Handler}'", "UnknownHandler", timedOut: false, permanent: true);
@@ -81,7 +82,12 @@ public sealed class RunJobConsumer(
         try
         {
             var context = new JobContext(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name,
-                (sequence, chunk, token) => publish.Publish(new JobStreamed(job.JobId, job.Attempt, sequence, chunk), token));
+                (sequence, chunk, token) => publish.Publish(new JobStreamed(job.JobId, job.Attempt, sequence, chunk), token),
+                (message, percent, token) =>
+                {
+                    attempt.CancelAfter(job.ExecutionTimeoutMs);
+                    return publish.Publish(new JobProgressed(job.JobId, job.Attempt, message, percent, time.GetUtcNow()), token);
+                });
             var output = await invoker.InvokeAsync(services, job.Input, context, cancellationToken);
             return new JobSucceeded(job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output, context.StreamedChunks);
         }

@@ -35,6 +35,14 @@ public sealed class JobEventRecorder(
 
     private const string RunJobType = "Fleet.Contracts.Messages.RunJob";
 
+    // The latest report of the current attempt wins; a report that arrives late changes nothing.
+    private const string Progressed = $"""
+        UPDATE jobs SET progress_message = u.message, progress_percent = u.percent, progress_at = u.at
+        FROM unnest($1::uuid[], $2::int[], $3::text[], $4::float8[], $5::timestamptz[]) AS u(id, attempt, message, percent, at)
+        WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
+            AND (jobs.progress_at IS NULL OR jobs.progress_at < u.at)
+        """;
+
     // Stored once each however often a chunk's message is delivered.
     private const string Streamed = """
         INSERT INTO job_stream_chunks (job_id, attempt, sequence, chunk, handed_out)
@@ -60,7 +68,8 @@ public sealed class JobEventRecorder(
                 AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device, streamed)
             WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
             RETURNING jobs.id, jobs.status, jobs.output, jobs.error, jobs.attempt, jobs.created_at, jobs.started_at, jobs.finished_at,
-                jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.input, jobs.queue, jobs.routing, jobs.webhook),
+                jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.input, jobs.queue, jobs.routing, jobs.progress_message,
+                jobs.progress_percent, jobs.webhook),
         deliveries AS (
             INSERT INTO webhook_deliveries (id, job_id, url, state, attempts, next_attempt_at, created_at, attempt_log)
             SELECT gen_random_uuid(), id, webhook, 'pending', 0, $10, $10, '[]' FROM ended WHERE webhook IS NOT NULL)
@@ -93,6 +102,19 @@ public sealed class JobEventRecorder(
 
         // One round trip: all statements in one batch, which PostgreSQL runs as one implicit transaction.
         await using var batch = database.CreateBatch();
+        // One report per job and batch (the latest): one UPDATE must not meet a row twice.
+        var progress = items.OfType<JobProgressed>().GroupBy(p => p.JobId).Select(g => g.MaxBy(p => p.At)!).ToList();
+        if (progress.Count > 0)
+        {
+            var command = new NpgsqlBatchCommand(Progressed);
+            command.Parameters.Add(new() { Value = progress.Select(p => p.JobId).ToArray() });
+            command.Parameters.Add(new() { Value = progress.Select(p => p.Attempt).ToArray() });
+            command.Parameters.Add(new() { Value = progress.Select(p => p.Message).ToArray() });
+            command.Parameters.Add(new() { Value = progress.Select(p => p.Percent).ToArray() });
+            command.Parameters.Add(new() { Value = progress.Select(p => p.At.UtcDateTime).ToArray() });
+            batch.BatchCommands.Add(command);
+        }
+
         var chunks = items.OfType<JobStreamed>().ToList();
         if (chunks.Count > 0)
         {

@@ -14,4 +14,5 @@ public sealed record JobStatusDocument(
     [property: JsonPropertyName("attempts")] int Attempts,
     [property: JsonPropertyName("workerId")] string? WorkerId,
     [property: JsonPropertyName("device")] string? Device,
-    [property: JsonPropertyName("routing")] string Routing);
+    [property: JsonPropertyName("routing")] string Routing,
+    [property: JsonPropertyName("progress")] JobProgress? Progress);

@@ -18,7 +18,8 @@ public static class JobStatusMapper
         JsonElement? output = job.Output is null ? null : JsonDocument.Parse(job.Output).RootElement.Clone();
         return new JobStatusDocument(
             job.Id.ToString(), JobStatusNames.ToWire(job.Status), delay, execution, output, job.Error, job.Attempt,
-            job.WorkerId, job.Device, job.Routing);
+            job.WorkerId, job.Device, job.Routing,
+            job.ProgressMessage is null && job.ProgressPercent is null ? null : new JobProgress(job.ProgressMessage, job.ProgressPercent));
     }
 
     private static long Milliseconds(TimeSpan span) => Math.Max(0, (long)span.TotalMilliseconds);

@@ -8,7 +8,7 @@ namespace Fleet.Gateway.Jobs;
 /// database is down the consumer's retry policy holds it, and nothing is acknowledged unrecorded.
 /// </summary>
 public sealed class WorkerEventsConsumer(JobEventRecorder recorder)
-    : IConsumer<JobStarted>, IConsumer<JobSucceeded>, IConsumer<JobFailed>, IConsumer<JobStreamed>
+    : IConsumer<JobStarted>, IConsumer<JobSucceeded>, IConsumer<JobFailed>, IConsumer<JobStreamed>, IConsumer<JobProgressed>
 {
     public Task Consume(ConsumeContext<JobStarted> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
 
@@ -17,4 +17,6 @@ public sealed class WorkerEventsConsumer(JobEventRecorder recorder)
     public Task Consume(ConsumeContext<JobFailed> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
 
     public Task Consume(ConsumeContext<JobStreamed> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<JobProgressed> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
 }

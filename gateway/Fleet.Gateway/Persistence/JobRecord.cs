@@ -48,6 +48,13 @@ public sealed class JobRecord
     /// <summary>Chunks the ending attempt streamed (known once it succeeded); <c>/stream</c> reports the final status after the last.</summary>
     public int? StreamChunks { get; set; }
 
+    /// <summary>The latest progress the running attempt reported.</summary>
+    public string? ProgressMessage { get; set; }
+
+    public double? ProgressPercent { get; set; }
+
+    public DateTimeOffset? ProgressAt { get; set; }
+
     /// <summary>The current attempt (1 for the first). Events of another attempt are ignored.</summary>
     public int Attempt { get; set; }
 

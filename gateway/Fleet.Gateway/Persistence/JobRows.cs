@@ -7,10 +7,11 @@ namespace Fleet.Gateway.Persistence;
 public static class JobRows
 {
     /// <summary>How many columns <see cref="Columns"/> names.</summary>
-    public const int Count = 14;
+    public const int Count = 16;
 
     public const string Columns =
-        "id, status, output, error, attempt, created_at, started_at, finished_at, worker_id, device, endpoint_id, input, queue, routing";
+        "id, status, output, error, attempt, created_at, started_at, finished_at, worker_id, device, endpoint_id, input, queue, routing, " +
+        "progress_message, progress_percent";
 
     /// <summary>Reads the job columns starting at column <paramref name="offset"/> (0 when they come first).</summary>
     public static JobRecord Read(NpgsqlDataReader reader, int offset = 0) => new()
@@ -29,5 +30,7 @@ public static class JobRows
         Input = reader.GetString(offset + 11),
         Queue = reader.IsDBNull(offset + 12) ? null : reader.GetString(offset + 12),
         Routing = reader.GetString(offset + 13),
+        ProgressMessage = reader.IsDBNull(offset + 14) ? null : reader.GetString(offset + 14),
+        ProgressPercent = reader.IsDBNull(offset + 15) ? null : reader.GetDouble(offset + 15),
     };
 }

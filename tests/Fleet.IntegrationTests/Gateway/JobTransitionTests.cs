@@ -141,4 +141,20 @@ public sealed class JobTransitionTests(FleetFixture fleet)
         Assert.Equal("CANCELLED", document.GetProperty("status").GetString());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"answered after {clock.Elapsed}");
     }
+
+    [Fact]
+    public async Task Progress_shows_in_the_status_and_extends_the_execution_deadline()
+    {
+        // 8 s of work under a 5 s execution timeout: it survives because it reports every second.
+        var id = await fleet.SubmitAsync("echo", """{"input": {"echo": "patient", "sleep_s": 8, "progress_every_s": 1}, "policy": {"executionTimeout": 5001}}""");
+
+        var running = await Eventually.Value(() => fleet.StatusAsync("echo", id),
+            s => s.GetProperty("progress").ValueKind == JsonValueKind.Object, s_timeout, () => fleet.Worker.Tail());
+        Assert.Equal("IN_PROGRESS", running.GetProperty("status").GetString());
+        Assert.InRange(running.GetProperty("progress").GetProperty("percent").GetDouble(), 1, 100);
+        Assert.StartsWith("slept ", running.GetProperty("progress").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        var done = await fleet.WaitForStatusAsync("echo", id, "COMPLETED", s_timeout);
+        Assert.True(done.GetProperty("executionTime").GetInt64() >= 7_900, done.ToString());
+    }
 }

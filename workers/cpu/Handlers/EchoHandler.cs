@@ -10,7 +10,18 @@ public sealed class EchoHandler : IJobHandler<EchoInput, EchoOutput>
     {
         if (input.SleepSeconds is > 0 and var seconds)
         {
-            await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
+            var sleep = TimeSpan.FromSeconds(seconds);
+            var every = input.ProgressEverySeconds is { } e ? TimeSpan.FromSeconds(e) : sleep;
+            for (var slept = TimeSpan.Zero; slept < sleep; slept += every)
+            {
+                var step = every < sleep - slept ? every : sleep - slept;
+                await Task.Delay(step, cancellationToken);
+                if (input.ProgressEverySeconds is not null)
+                {
+                    var done = Math.Min(100, 100 * (slept + step) / sleep);
+                    await context.ReportProgressAsync($"slept {(slept + step).TotalSeconds:0.##} of {seconds} s", done, cancellationToken);
+                }
+            }
         }
 
         if (input.Fail is { } message)

@@ -15,6 +15,11 @@ public sealed record EchoInput
     [Range(0, 86_400, ErrorMessage = "Must be a number of seconds from {1} to {2}.")]
     public double? SleepSeconds { get; init; }
 
+    /// <summary>While sleeping, report progress this often (Fleet addition, for trying progress reports).</summary>
+    [JsonPropertyName("progress_every_s")]
+    [Range(0.05, 3_600, ErrorMessage = "Must be a number of seconds from {1} to {2}.")]
+    public double? ProgressEverySeconds { get; init; }
+
     [JsonPropertyName("fail")]
     public string? Fail { get; init; }
 

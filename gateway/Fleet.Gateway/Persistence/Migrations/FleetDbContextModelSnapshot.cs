@@ -132,6 +132,18 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("prefer_gpu");
 
+                    b.Property<DateTimeOffset?>("ProgressAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("progress_at");
+
+                    b.Property<string>("ProgressMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("progress_message");
+
+                    b.Property<double?>("ProgressPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("progress_percent");
+
                     b.Property<string>("Queue")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
