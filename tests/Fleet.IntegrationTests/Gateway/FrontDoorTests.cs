@@ -74,17 +74,7 @@ public sealed class FrontDoorTests(FleetFixture fleet)
         using (gateway)
         using (client)
         {
-            await Eventually.True(async () =>
-            {
-                try
-                {
-                    return (await client.GetAsync("healthz")).IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(60), () => gateway.Tail());
+            await FleetFixture.WaitUntilServingAsync(client, gateway);
 
             var codes = new List<HttpStatusCode>();
             HttpResponseMessage? refused = null;

@@ -186,18 +186,22 @@ public sealed class FleetFixture : IAsyncLifetime
         Gateway?.Dispose();
         Gateway = FleetProcess.Start("gateway", RepoPaths.Program("gateway/Fleet.Gateway", "Fleet.Gateway"),
             Environment("Urls", $"http://127.0.0.1:{_gatewayPort}"));
-        await Eventually.True(async () =>
+        await WaitUntilServingAsync(Api, Gateway);
+    }
+
+    /// <summary>Waits until a gateway process answers <c>/healthz</c>.</summary>
+    public static Task WaitUntilServingAsync(HttpClient client, FleetProcess gateway) =>
+        Eventually.True(async () =>
         {
             try
             {
-                return (await Api.GetAsync("healthz")).IsSuccessStatusCode;
+                return (await client.GetAsync("healthz")).IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(60), () => Gateway.Tail());
-    }
+        }, TimeSpan.FromSeconds(60), () => gateway.Tail());
 
     /// <summary>
     /// A second gateway on the same database and broker with extra settings, and a client for it.

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Fleet.Gateway.Persistence.Migrations
 {
     [DbContext(typeof(FleetDbContext))]
-    [Migration("20261122172619_WebhookDeliveries")]
-    partial class WebhookDeliveries
+    [Migration("20261122175032_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -24,6 +24,53 @@ namespace Fleet.Gateway.Persistence.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("Fleet.Gateway.Persistence.ApiKeyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<string[]>("Endpoints")
+                        .HasColumnType("text[]")
+                        .HasColumnName("endpoints");
+
+                    b.Property<byte[]>("KeyHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("key_hash");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("prefix");
+
+                    b.Property<bool>("ReadOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("read_only");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
+                    b.ToTable("api_keys", (string)null);
+                });
 
             modelBuilder.Entity("Fleet.Gateway.Persistence.JobRecord", b =>
                 {
@@ -88,6 +135,18 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("prefer_gpu");
 
+                    b.Property<DateTimeOffset?>("ProgressAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("progress_at");
+
+                    b.Property<string>("ProgressMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("progress_message");
+
+                    b.Property<double?>("ProgressPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("progress_percent");
+
                     b.Property<string>("Queue")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -108,6 +167,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.Property<int?>("StreamChunks")
+                        .HasColumnType("integer")
+                        .HasColumnName("stream_chunks");
 
                     b.Property<int?>("TtlMs")
                         .HasColumnType("integer")
@@ -135,6 +198,34 @@ namespace Fleet.Gateway.Persistence.Migrations
                     b.HasIndex("EndpointId", "Status");
 
                     b.ToTable("jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Fleet.Gateway.Persistence.JobStreamChunk", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Chunk")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("chunk");
+
+                    b.Property<bool>("HandedOut")
+                        .HasColumnType("boolean")
+                        .HasColumnName("handed_out");
+
+                    b.HasKey("JobId", "Attempt", "Sequence");
+
+                    b.ToTable("job_stream_chunks", (string)null);
                 });
 
             modelBuilder.Entity("Fleet.Gateway.Persistence.OutboxMessage", b =>
