@@ -12,6 +12,9 @@ namespace Fleet.Gateway.Jobs;
 /// </summary>
 public sealed class JobRouter(WorkerRegistry workers)
 {
+    /// <summary>A low-priority job waits for the releaser instead of joining its queue.</summary>
+    public static readonly RoutingDecision LowPriority = new(null, "low priority: waits until no normal job of the endpoint is queued");
+
     public RoutingDecision Route(EndpointDefinition endpoint, bool? preferGpu, int? minGpuMemoryMb)
     {
         var cpuQueue = FleetNames.JobQueue(endpoint.Id, Hardware.Cpu);

@@ -34,7 +34,8 @@ public sealed class JobService(
     {
         var now = time.GetUtcNow();
         var minGpuMemory = submission.Policy.MinGpuMemoryMb ?? (endpoint.MinGpuMemoryMb > 0 ? endpoint.MinGpuMemoryMb : null);
-        var route = router.Route(endpoint, submission.Policy.PreferGpu, minGpuMemory);
+        // A low-priority job is sent only when the endpoint has no normal job waiting (ParkedJobReleaser).
+        var route = submission.Policy.LowPriority ? JobRouter.LowPriority : router.Route(endpoint, submission.Policy.PreferGpu, minGpuMemory);
         var executionTimeout = submission.Policy.ExecutionTimeoutMs ?? endpoint.ExecutionTimeoutMs;
         var job = new JobRecord
         {

@@ -9,8 +9,9 @@ using Npgsql;
 namespace Fleet.Gateway.Jobs;
 
 /// <summary>
-/// Sends jobs that wait for a suitable worker (no queue yet) once the router finds one for them:
-/// checked after each GPU heartbeat and every few seconds. Each released job gets its queue, its
+/// Sends jobs that wait (no queue yet) once they may go: a GPU job once a worker reports enough
+/// memory, a low-priority job once its endpoint has no normal job waiting and a free worker slot.
+/// Checked after each GPU heartbeat and every second. Each released job gets its queue, its
 /// new routing reason and its <c>RunJob</c> outbox row in one transaction; a job that was purged
 /// or cancelled meanwhile is not touched.
 /// </summary>
@@ -18,7 +19,7 @@ public sealed class ParkedJobReleaser(
     NpgsqlDataSource database, EndpointCatalog endpoints, JobRouter router, OutboxRelay relay, WorkerRegistry workers,
     TimeProvider time, ILogger<ParkedJobReleaser> log) : BackgroundService
 {
-    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,19 +40,33 @@ public sealed class ParkedJobReleaser(
 
     private async Task ReleaseAsync(CancellationToken cancellationToken)
     {
-        var waiting = new List<(Guid Id, string EndpointId, string Input, int Timeout, int? Memory, bool? PreferGpu)>();
-        await using (var command = database.CreateCommand(
-            "SELECT id, endpoint_id, input, execution_timeout_ms, min_gpu_memory_mb, prefer_gpu FROM jobs " +
-            "WHERE status = 'IN_QUEUE' AND queue IS NULL ORDER BY created_at LIMIT 500"))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var waiting = new List<(Guid Id, string EndpointId, string Input, int Timeout, int? Memory, bool? PreferGpu, bool LowPriority, int Attempt)>();
+        var normalQueued = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var batch = database.CreateBatch())
         {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "SELECT id, endpoint_id, input, execution_timeout_ms, min_gpu_memory_mb, prefer_gpu, low_priority, attempt FROM jobs " +
+                "WHERE status = 'IN_QUEUE' AND queue IS NULL ORDER BY created_at LIMIT 500"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "SELECT endpoint_id, count(*) FROM jobs WHERE status = 'IN_QUEUE' AND NOT low_priority GROUP BY endpoint_id"));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 waiting.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetBoolean(5)));
+                    reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetBoolean(5),
+                    reader.GetBoolean(6), reader.GetInt32(7)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                normalQueued[reader.GetString(0)] = reader.GetInt64(1);
             }
         }
 
+        // Low-priority jobs go out only to an endpoint with no normal job waiting, and no more than
+        // its live workers have free slots for, so a normal job that arrives next is not behind them.
+        var freeSlots = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var job in waiting)
         {
             if (!endpoints.TryGet(job.EndpointId, out var endpoint)
@@ -60,10 +75,30 @@ public sealed class ParkedJobReleaser(
                 continue;
             }
 
+            if (job.LowPriority)
+            {
+                if (normalQueued.GetValueOrDefault(endpoint.Id) > 0)
+                {
+                    continue;
+                }
+
+                if (!freeSlots.TryGetValue(endpoint.Id, out var free))
+                {
+                    var serving = workers.Live().Where(w => w.Endpoints.Contains(endpoint.Id)).ToList();
+                    free = (serving.Count * endpoint.ConcurrencyPerWorker) - serving.Sum(w => w.RunningJobs.Count);
+                }
+
+                freeSlots[endpoint.Id] = free - 1;
+                if (free <= 0)
+                {
+                    continue;
+                }
+            }
+
             var now = time.GetUtcNow();
             using var input = JsonDocument.Parse(job.Input);
             var (row, envelope) = OutboxEnvelope.Create(
-                new RunJob(job.Id, endpoint.Id, endpoint.Handler, input.RootElement.Clone(), 1, job.Timeout, now), queue, now);
+                new RunJob(job.Id, endpoint.Id, endpoint.Handler, input.RootElement.Clone(), job.Attempt, job.Timeout, now), queue, now);
             // The message is written only if this claim took the job (not purged, not already sent).
             await using var release = database.CreateCommand("""
                 WITH claimed AS (

@@ -157,4 +157,45 @@ public sealed class JobTransitionTests(FleetFixture fleet)
         var done = await fleet.WaitForStatusAsync("echo", id, "COMPLETED", s_timeout);
         Assert.True(done.GetProperty("executionTime").GetInt64() >= 7_900, done.ToString());
     }
+
+    [Fact]
+    public async Task Low_priority_jobs_run_after_the_normal_ones()
+    {
+        var blocker = await fleet.SubmitAsync(Serial, """{"input": {"sleep_s": 1.5}}""");
+        await fleet.WaitForStatusAsync(Serial, blocker, "IN_PROGRESS", s_timeout);
+        var low = new[]
+        {
+            await fleet.SubmitAsync(Serial, """{"input": {"echo": "low 1", "sleep_s": 0.2}, "policy": {"lowPriority": true}}"""),
+            await fleet.SubmitAsync(Serial, """{"input": {"echo": "low 2", "sleep_s": 0.2}, "policy": {"lowPriority": true}}"""),
+        };
+        var normal = new[]
+        {
+            await fleet.SubmitAsync(Serial, """{"input": {"echo": "normal 1", "sleep_s": 0.2}}"""),
+            await fleet.SubmitAsync(Serial, """{"input": {"echo": "normal 2", "sleep_s": 0.2}}"""),
+        };
+
+        var waiting = await fleet.StatusAsync(Serial, low[0]);
+        Assert.StartsWith("low priority", waiting.GetProperty("routing").GetString(), StringComparison.Ordinal);
+        foreach (var id in low.Concat(normal))
+        {
+            await fleet.WaitForStatusAsync(Serial, id, "COMPLETED", s_timeout);
+        }
+
+        await using var connection = new Npgsql.NpgsqlConnection(fleet.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT low_priority, min(started_at), max(finished_at) FROM jobs WHERE id = ANY($1) GROUP BY low_priority", connection);
+        command.Parameters.Add(new() { Value = low.Concat(normal).Select(Guid.Parse).ToArray() });
+        var times = new Dictionary<bool, (DateTime FirstStart, DateTime LastFinish)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                times[reader.GetBoolean(0)] = (reader.GetDateTime(1), reader.GetDateTime(2));
+            }
+        }
+
+        Assert.True(times[true].FirstStart >= times[false].LastFinish,
+            $"a low-priority job started at {times[true].FirstStart:O}, before the last normal one finished at {times[false].LastFinish:O}");
+    }
 }
