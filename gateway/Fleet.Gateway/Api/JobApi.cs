@@ -44,29 +44,15 @@ public static class JobApi
         string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
         QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks, CancellationToken cancellationToken)
     {
-        if (!endpoints.TryGet(endpointId, out var endpoint))
-        {
-            return UnknownEndpoint(endpointId);
-        }
-
-        if (depths.IsFull(endpoint))
-        {
-            return QueueFull(endpoint, request);
-        }
-
-        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, frontDoor.Value.RunBodyLimitBytes, cancellationToken);
-        if (submission is null)
+        var (admitted, problem) = await AdmitAsync(
+            endpointId, request, endpoints, validator, depths, webhooks, frontDoor.Value.RunBodyLimitBytes, cancellationToken);
+        if (admitted is null)
         {
             return problem!;
         }
 
-        if (!TryReadIdempotencyKey(request, endpoint.Id, out var idempotencyKey, out problem))
-        {
-            return problem!;
-        }
-
-        var jobId = await jobs.AcceptAsync(Guid.CreateVersion7(), endpoint, submission, idempotencyKey, answeredAfterEnding: false, cancellationToken);
-        depths.Accepted(endpoint.Id);
+        var jobId = await jobs.AcceptAsync(
+            Guid.CreateVersion7(), admitted.Endpoint, admitted.Submission, admitted.IdempotencyKey, answeredAfterEnding: false, cancellationToken);
         return TypedResults.Ok(new JobIdAndStatus(jobId.ToString(), JobStatusNames.InQueue));
     }
 
@@ -75,28 +61,14 @@ public static class JobApi
         JobCompletionNotifier notifier, QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks,
         CancellationToken cancellationToken)
     {
-        if (!endpoints.TryGet(endpointId, out var endpoint))
-        {
-            return UnknownEndpoint(endpointId);
-        }
-
         if (wait is < MinWaitMs or > MaxWaitMs)
         {
             return ApiProblems.BadRequest(new Dictionary<string, string[]> { ["wait"] = [$"Must be from {MinWaitMs} to {MaxWaitMs} ms."] });
         }
 
-        if (depths.IsFull(endpoint))
-        {
-            return QueueFull(endpoint, request);
-        }
-
-        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, frontDoor.Value.RunSyncBodyLimitBytes, cancellationToken);
-        if (submission is null)
-        {
-            return problem!;
-        }
-
-        if (!TryReadIdempotencyKey(request, endpoint.Id, out var idempotencyKey, out problem))
+        var (admitted, problem) = await AdmitAsync(
+            endpointId, request, endpoints, validator, depths, webhooks, frontDoor.Value.RunSyncBodyLimitBytes, cancellationToken);
+        if (admitted is null)
         {
             return problem!;
         }
@@ -106,8 +78,8 @@ public static class JobApi
         var ended = notifier.Watch(jobId);
         try
         {
-            var accepted = await jobs.AcceptAsync(jobId, endpoint, submission, idempotencyKey, answeredAfterEnding: true, cancellationToken);
-            depths.Accepted(endpoint.Id);
+            var accepted = await jobs.AcceptAsync(
+                jobId, admitted.Endpoint, admitted.Submission, admitted.IdempotencyKey, answeredAfterEnding: true, cancellationToken);
             if (accepted != jobId)
             {
                 // A repeated idempotency key: wait for the first job instead, which may have ended already.
@@ -139,6 +111,39 @@ public static class JobApi
 
         return TypedResults.Ok(await jobs.FindAsync(endpointId, jobId, cancellationToken));
     }
+
+    /// <summary>
+    /// What <c>run</c> and <c>runsync</c> check before accepting, in order: the endpoint exists (404),
+    /// its queue has room (429), the body is within its limit, valid JSON with valid fields and an
+    /// allowed webhook (413, 400), and the Idempotency-Key header is well formed (400).
+    /// </summary>
+    private static async Task<(Admitted?, IResult?)> AdmitAsync(
+        string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, QueueDepths depths,
+        WebhookAddressGuard webhooks, long bodyLimit, CancellationToken cancellationToken)
+    {
+        if (!endpoints.TryGet(endpointId, out var endpoint))
+        {
+            return (null, UnknownEndpoint(endpointId));
+        }
+
+        if (depths.IsFull(endpoint))
+        {
+            return (null, ApiProblems.TooManyRequests(
+                $"Endpoint '{endpoint.Id}' has too many queued jobs; retry later.", TimeSpan.FromSeconds(5), request.HttpContext));
+        }
+
+        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, bodyLimit, cancellationToken);
+        if (submission is null)
+        {
+            return (null, problem);
+        }
+
+        return TryReadIdempotencyKey(request, endpoint.Id, out var idempotencyKey, out problem)
+            ? (new Admitted(endpoint, submission, idempotencyKey), null)
+            : (null, problem);
+    }
+
+    private sealed record Admitted(EndpointDefinition Endpoint, JobSubmission Submission, string? IdempotencyKey);
 
     /// <summary>
     /// Reads the optional <c>Idempotency-Key</c> header into the digest stored on the job: scoped to
@@ -340,9 +345,6 @@ public static class JobApi
         TransitionOutcome.NotAllowed => ApiProblems.Conflict(notAllowed),
         _ => ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'."),
     };
-
-    private static IResult QueueFull(EndpointDefinition endpoint, HttpRequest request) =>
-        ApiProblems.TooManyRequests($"Endpoint '{endpoint.Id}' has too many queued jobs; retry later.", TimeSpan.FromSeconds(5), request.HttpContext);
 
     private static async Task<(JobSubmission?, IResult?)> ReadSubmissionAsync(
         HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, WebhookAddressGuard webhooks, long bodyLimit,

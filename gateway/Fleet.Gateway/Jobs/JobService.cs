@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Messages;
+using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Webhooks;
@@ -20,6 +21,7 @@ public sealed class JobService(
     NpgsqlDataSource database,
     WebhookSender webhookSender,
     JobCompletionNotifier notifier,
+    QueueDepths depths,
     TimeProvider time)
 {
     /// <summary>
@@ -63,22 +65,21 @@ public sealed class JobService(
                 new RunJob(jobId, endpoint.Id, endpoint.Handler, submission.Input, 1, executionTimeout, now), route.Queue, now);
         }
 
-        return await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
+        var accepted = await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
+        if (accepted == jobId)
+        {
+            depths.Accepted(endpoint.Id); // a repeated idempotency key queued nothing new
+        }
+
+        return accepted;
     }
 
-    private async Task<JobStatusDocument?> FindByIdAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <summary>The job's status document; with <paramref name="endpointId"/>, only if it belongs to that endpoint.</summary>
+    public async Task<JobStatusDocument?> FindAsync(string? endpointId, Guid jobId, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand($"SELECT {JobRows.Columns} FROM jobs WHERE id = $1");
+        await using var command = database.CreateCommand($"SELECT {JobRows.Columns} FROM jobs WHERE id = $1 AND ($2::text IS NULL OR endpoint_id = $2)");
         command.Parameters.Add(new() { Value = jobId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? JobStatusMapper.ToDocument(JobRows.Read(reader), time.GetUtcNow()) : null;
-    }
-
-    public async Task<JobStatusDocument?> FindAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand($"SELECT {JobRows.Columns} FROM jobs WHERE id = $1 AND endpoint_id = $2");
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = endpointId });
+        command.Parameters.Add(new() { Value = (object?)endpointId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? JobStatusMapper.ToDocument(JobRows.Read(reader), time.GetUtcNow()) : null;
     }
@@ -408,7 +409,7 @@ public sealed class JobService(
         // A runsync waiting on one of these jobs answers now, with its final status.
         foreach (var id in ended.Where(notifier.IsWatched))
         {
-            if (await FindByIdAsync(id, cancellationToken) is { } document)
+            if (await FindAsync(null, id, cancellationToken) is { } document)
             {
                 notifier.Completed(id, document);
             }

@@ -131,7 +131,7 @@ public sealed class WebhookSender(
         var delivered = status is >= 200 and < 300;
         var attempt = delivery.Attempts + 1;
         var state = delivered ? "delivered" : attempt >= options.Value.MaxAttempts ? "failed" : "pending";
-        await RecordAsync(delivery.Id, now, status, error, duration, state, now + RetryDelay(attempt), CancellationToken.None);
+        await RecordAsync(delivery.Id, now, status, error, duration, state, now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, s_maxDelay), CancellationToken.None);
         if (state != "pending")
         {
             log.LogInformation("Webhook delivery {DeliveryId} of job {JobId}: {State} after {Attempts} attempts", delivery.Id, delivery.Job.Id, state, attempt);
@@ -164,12 +164,6 @@ public sealed class WebhookSender(
         Encoding.ASCII.GetBytes(timestamp + ".", signed);
         body.CopyTo(signed.AsSpan(timestamp.Length + 1));
         return "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
-    }
-
-    private TimeSpan RetryDelay(int failedAttempts)
-    {
-        var delay = options.Value.FirstRetryDelay * Math.Pow(2, Math.Clamp(failedAttempts - 1, 0, 20));
-        return TimeSpan.FromTicks((long)(Math.Min(delay.Ticks, s_maxDelay.Ticks) * (1 + (Random.Shared.NextDouble() / 4))));
     }
 
     private sealed record Due(Guid Id, string Url, int Attempts, JobRecord Job);
