@@ -53,6 +53,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<JobCompletionNotifier>();
         builder.Services.AddSingleton<WorkerRegistry>();
+        builder.Services.AddSingleton<WorkerDirectory>();
         builder.Services.AddHostedSingleton<OutboxRelay>();
         foreach (var (key, dataSourceKey) in new[] { (JobAcceptors.Durable, (string?)null), (JobAcceptors.AnsweredAfterEnding, PersistenceExtensions.DeferredFlush) })
         {
@@ -62,6 +63,10 @@ public static class GatewayServiceExtensions
             builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<JobAcceptor>(key));
         }
 
+        builder.Services.AddOptions<LeaseOptions>()
+            .Bind(builder.Configuration.GetSection(LeaseOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddHostedSingleton<JobEventRecorder>();
         builder.Services.AddHostedService<ParkedJobReleaser>();
         builder.Services.AddHostedService<QueuedJobExpirer>();

@@ -39,7 +39,7 @@ public sealed class HeartbeatService(
         var memory = device.ReadMemory();
         var beat = new WorkerHeartbeat(
             worker.Id, device.Hardware, device.Name, served.EndpointIds, served.Capacity, running.Snapshot(),
-            memory?.TotalMb, memory?.FreeMb, time.GetUtcNow(), stopping);
+            memory?.TotalMb, memory?.FreeMb, time.GetUtcNow(), stopping, running.IdleSeconds());
         try
         {
             // A heartbeat is stale after a few seconds: never let one wait long on a lost broker.

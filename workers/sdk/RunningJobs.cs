@@ -1,19 +1,69 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Fleet.Worker.Sdk;
 
-/// <summary>The attempts this worker runs now, so heartbeats can report them and cancellations reach them.</summary>
+/// <summary>
+/// The attempts this worker runs now, so heartbeats can report them (and so renew their leases),
+/// cancellations reach them, and a stopping worker can wait for them. Also how long the worker has
+/// been idle, which the autoscaler's idle timeout reads from the heartbeat.
+/// </summary>
 public sealed class RunningJobs
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _jobs = new();
+    private readonly Lock _idleLock = new();
+    private long _idleSince = Stopwatch.GetTimestamp();
+    private TaskCompletionSource _drained = Completed();
 
     public int Count => _jobs.Count;
 
     public IReadOnlyList<Guid> Snapshot() => [.. _jobs.Keys];
 
-    public void Add(Guid jobId, CancellationTokenSource cancellation) => _jobs[jobId] = cancellation;
+    /// <summary>Seconds since the last job here ended (or since start); null while a job runs.</summary>
+    public double? IdleSeconds()
+    {
+        lock (_idleLock)
+        {
+            return _jobs.IsEmpty ? Stopwatch.GetElapsedTime(_idleSince).TotalSeconds : null;
+        }
+    }
 
-    public void Remove(Guid jobId) => _jobs.TryRemove(jobId, out _);
+    /// <summary>Completes when no job runs here.</summary>
+    public Task Drained
+    {
+        get
+        {
+            lock (_idleLock)
+            {
+                return _drained.Task;
+            }
+        }
+    }
+
+    public void Add(Guid jobId, CancellationTokenSource cancellation)
+    {
+        lock (_idleLock)
+        {
+            if (_jobs.IsEmpty && _drained.Task.IsCompleted)
+            {
+                _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            _jobs[jobId] = cancellation;
+        }
+    }
+
+    public void Remove(Guid jobId)
+    {
+        lock (_idleLock)
+        {
+            if (_jobs.TryRemove(jobId, out _) && _jobs.IsEmpty)
+            {
+                _idleSince = Stopwatch.GetTimestamp();
+                _drained.TrySetResult();
+            }
+        }
+    }
 
     /// <summary>Signals the handler of a running job to stop; false when the job is not running here.</summary>
     public bool TryCancel(Guid jobId)
@@ -33,5 +83,12 @@ public sealed class RunningJobs
         }
 
         return true;
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
     }
 }

@@ -1,6 +1,11 @@
 namespace Fleet.Contracts.Messages;
 
-/// <summary>Event: a worker is alive; what it serves, on what device, and what it is running now.</summary>
+/// <summary>
+/// Event: a worker is alive; what it serves, on what device, and what it is running now. The
+/// gateway stores the latest one per worker (table <c>workers</c>) and renews the leases of the
+/// jobs it lists. <see cref="IdleSeconds"/> is how long the worker has run nothing (null while it
+/// runs a job): the autoscaler's idle timeout reads it. <see cref="Stopping"/>: it takes no more work.
+/// </summary>
 public sealed record WorkerHeartbeat(
     string WorkerId,
     Hardware Hardware,
@@ -11,4 +16,5 @@ public sealed record WorkerHeartbeat(
     long? GpuMemoryTotalMb,
     long? GpuMemoryFreeMb,
     DateTimeOffset SentAt,
-    bool Stopping);
+    bool Stopping,
+    double? IdleSeconds);

@@ -196,7 +196,7 @@ public static class JobApi
     }
 
     private static async Task<IResult> HealthAsync(
-        string endpointId, EndpointCatalog endpoints, JobService jobs, WorkerRegistry workers, CancellationToken cancellationToken)
+        string endpointId, EndpointCatalog endpoints, JobService jobs, WorkerDirectory workers, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out _))
         {
@@ -204,11 +204,10 @@ public static class JobApi
         }
 
         var counts = await jobs.CountAsync(endpointId, cancellationToken);
-        var serving = workers.Live().Where(w => w.Endpoints.Contains(endpointId)).ToList();
-        var running = serving.Count(w => w.RunningJobs.Count > 0);
+        var (idle, running) = await workers.CountAsync(endpointId, cancellationToken);
         return TypedResults.Ok(new EndpointHealth(
             new EndpointHealth.JobFigures(counts.Completed, counts.Failed, counts.InProgress, counts.InQueue, counts.Retried),
-            new EndpointHealth.WorkerFigures(serving.Count - running, running)));
+            new EndpointHealth.WorkerFigures(idle, running)));
     }
 
     private static async Task<IResult> PurgeQueueAsync(

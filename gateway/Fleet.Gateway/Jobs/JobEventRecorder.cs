@@ -2,6 +2,7 @@ using Fleet.Contracts.Messages;
 using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Webhooks;
 using Fleet.ServiceDefaults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Fleet.Gateway.Jobs;
@@ -12,7 +13,12 @@ namespace Fleet.Gateway.Jobs;
 /// attempt, or after a cancellation changes nothing: a job keeps exactly one recorded ending.
 /// </summary>
 public sealed class JobEventRecorder(
-    NpgsqlDataSource database, EndpointCatalog endpoints, JobCompletionNotifier notifier, WebhookSender webhookSender, TimeProvider time)
+    NpgsqlDataSource database,
+    EndpointCatalog endpoints,
+    JobCompletionNotifier notifier,
+    WebhookSender webhookSender,
+    IOptions<LeaseOptions> leases,
+    TimeProvider time)
     : GroupCommitWriter<object, bool>
 {
     // A failed attempt with attempts left goes back to its queue as the next attempt, in the same
@@ -20,7 +26,7 @@ public sealed class JobEventRecorder(
     private const string Retried = $"""
         WITH retried AS (
             UPDATE jobs SET status = '{JobStatusNames.InQueue}', attempt = jobs.attempt + 1, error = u.error,
-                started_at = NULL, worker_id = NULL, device = NULL
+                started_at = NULL, worker_id = NULL, device = NULL, lease_expires_at = NULL
             FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[]) AS u(id, attempt, error, handler, delay_ms)
             WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.queue IS NOT NULL
                 AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
@@ -36,8 +42,10 @@ public sealed class JobEventRecorder(
     private const string RunJobType = "Fleet.Contracts.Messages.RunJob";
 
     // The latest report of the current attempt wins; a report that arrives late changes nothing.
+    // A report is a sign of life: it renews the lease of a running job.
     private const string Progressed = $"""
-        UPDATE jobs SET progress_message = u.message, progress_percent = u.percent, progress_at = u.at
+        UPDATE jobs SET progress_message = u.message, progress_percent = u.percent, progress_at = u.at,
+            lease_expires_at = CASE WHEN jobs.status = '{JobStatusNames.InProgress}' THEN now() + $6 * interval '1 second' END
         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::float8[], $5::timestamptz[]) AS u(id, attempt, message, percent, at)
         WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
             AND (jobs.progress_at IS NULL OR jobs.progress_at < u.at)
@@ -51,10 +59,36 @@ public sealed class JobEventRecorder(
         ON CONFLICT DO NOTHING
         """;
 
+    // The start takes the lease. A start of the same attempt by another worker takes it over: the
+    // first worker died after reporting the start and before acknowledging the message, which
+    // RabbitMQ then delivered again; the second worker now runs the attempt.
     private const string Started = $"""
-        UPDATE jobs SET status = '{JobStatusNames.InProgress}', started_at = u.started_at, worker_id = u.worker_id, device = u.device
+        UPDATE jobs SET status = '{JobStatusNames.InProgress}', started_at = u.started_at, worker_id = u.worker_id, device = u.device,
+            lease_expires_at = now() + $6 * interval '1 second'
         FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[]) AS u(id, attempt, started_at, worker_id, device)
-        WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status = '{JobStatusNames.InQueue}'
+        WHERE jobs.id = u.id AND jobs.attempt = u.attempt
+            AND (jobs.status = '{JobStatusNames.InQueue}' OR (jobs.status = '{JobStatusNames.InProgress}' AND jobs.worker_id <> u.worker_id))
+        """;
+
+    // The latest heartbeat of each worker (database clock, so no worker's clock matters) ...
+    private const string WorkersSeen = """
+        INSERT INTO workers AS w (id, hardware, device, endpoints, capacity, running, idle_since, gpu_memory_total_mb,
+            gpu_memory_free_mb, stopping, first_seen_at, last_seen_at)
+        SELECT u.id, u.hardware, u.device, string_to_array(u.endpoints, ','), u.capacity, u.running,
+            now() - u.idle_seconds * interval '1 second', u.gpu_total, u.gpu_free, u.stopping, now(), now()
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::float8[], $8::bigint[], $9::bigint[], $10::bool[])
+            AS u(id, hardware, device, endpoints, capacity, running, idle_seconds, gpu_total, gpu_free, stopping)
+        ON CONFLICT (id) DO UPDATE SET hardware = excluded.hardware, device = excluded.device, endpoints = excluded.endpoints,
+            capacity = excluded.capacity, running = excluded.running, idle_since = excluded.idle_since,
+            gpu_memory_total_mb = excluded.gpu_memory_total_mb, gpu_memory_free_mb = excluded.gpu_memory_free_mb,
+            stopping = excluded.stopping, last_seen_at = excluded.last_seen_at
+        """;
+
+    // ... renews the leases of the jobs it runs, only where that worker holds them.
+    private const string LeasesRenewed = $"""
+        UPDATE jobs SET lease_expires_at = now() + $3 * interval '1 second'
+        FROM unnest($1::text[], $2::uuid[]) AS u(worker_id, id)
+        WHERE jobs.id = u.id AND jobs.worker_id = u.worker_id AND jobs.status = '{JobStatusNames.InProgress}'
         """;
 
     // The ending and, for a job with a webhook, its delivery: one statement, so the delivery
@@ -62,7 +96,8 @@ public sealed class JobEventRecorder(
     private const string Ended = $"""
         WITH ended AS (
             UPDATE jobs SET status = u.status, output = u.output::json, error = u.error, started_at = u.started_at,
-                finished_at = u.finished_at, worker_id = u.worker_id, device = u.device, stream_chunks = u.streamed
+                finished_at = u.finished_at, worker_id = u.worker_id, device = u.device, stream_chunks = u.streamed,
+                lease_expires_at = NULL
             FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[],
                     $11::int[])
                 AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device, streamed)
@@ -80,7 +115,10 @@ public sealed class JobEventRecorder(
 
     protected override async Task<IReadOnlyList<bool>> WriteBatchAsync(IReadOnlyList<object> items, CancellationToken cancellationToken)
     {
-        var started = items.OfType<JobStarted>().ToList();
+        // One report per job (or worker) and batch, the latest: one UPDATE must not meet a row twice.
+        var started = items.OfType<JobStarted>().GroupBy(s => s.JobId).Select(g => g.MaxBy(s => s.StartedAt)!).ToList();
+        var heartbeats = items.OfType<WorkerHeartbeat>().GroupBy(h => h.WorkerId).Select(g => g.MaxBy(h => h.SentAt)!).ToList();
+        var leaseSeconds = leases.Value.Seconds;
         var ended = new List<Ending>(items.Count);
         var retries = new List<(JobFailed Failure, string Handler, int DelayMs)>();
         foreach (var item in items)
@@ -102,7 +140,6 @@ public sealed class JobEventRecorder(
 
         // One round trip: all statements in one batch, which PostgreSQL runs as one implicit transaction.
         await using var batch = database.CreateBatch();
-        // One report per job and batch (the latest): one UPDATE must not meet a row twice.
         var progress = items.OfType<JobProgressed>().GroupBy(p => p.JobId).Select(g => g.MaxBy(p => p.At)!).ToList();
         if (progress.Count > 0)
         {
@@ -112,6 +149,7 @@ public sealed class JobEventRecorder(
             command.Parameters.Add(new() { Value = progress.Select(p => p.Message).ToArray() });
             command.Parameters.Add(new() { Value = progress.Select(p => p.Percent).ToArray() });
             command.Parameters.Add(new() { Value = progress.Select(p => p.At.UtcDateTime).ToArray() });
+            command.Parameters.Add(new() { Value = leaseSeconds });
             batch.BatchCommands.Add(command);
         }
 
@@ -134,7 +172,34 @@ public sealed class JobEventRecorder(
             command.Parameters.Add(new() { Value = started.Select(s => s.StartedAt.UtcDateTime).ToArray() });
             command.Parameters.Add(new() { Value = started.Select(s => s.WorkerId).ToArray() });
             command.Parameters.Add(new() { Value = started.Select(s => s.Device).ToArray() });
+            command.Parameters.Add(new() { Value = leaseSeconds });
             batch.BatchCommands.Add(command);
+        }
+
+        if (heartbeats.Count > 0)
+        {
+            var command = new NpgsqlBatchCommand(WorkersSeen);
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.WorkerId).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.Hardware.ToString()).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.Device).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => string.Join(',', h.Endpoints)).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.Capacity).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.RunningJobs.Count).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.IdleSeconds).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.GpuMemoryTotalMb).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.GpuMemoryFreeMb).ToArray() });
+            command.Parameters.Add(new() { Value = heartbeats.Select(h => h.Stopping).ToArray() });
+            batch.BatchCommands.Add(command);
+
+            var held = heartbeats.SelectMany(h => h.RunningJobs.Select(id => (h.WorkerId, id))).ToList();
+            if (held.Count > 0)
+            {
+                var renewal = new NpgsqlBatchCommand(LeasesRenewed);
+                renewal.Parameters.Add(new() { Value = held.Select(h => h.WorkerId).ToArray() });
+                renewal.Parameters.Add(new() { Value = held.Select(h => h.id).ToArray() });
+                renewal.Parameters.Add(new() { Value = leaseSeconds });
+                batch.BatchCommands.Add(renewal);
+            }
         }
 
         if (ended.Count > 0)

@@ -16,6 +16,8 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
 
     public DbSet<JobStreamChunk> JobStreamChunks => Set<JobStreamChunk>();
 
+    public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<JobRecord>(job =>
@@ -38,6 +40,8 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             job.HasIndex(j => j.IdempotencyKey).IsUnique().HasFilter("idempotency_key IS NOT NULL");
             // The TTL sweep and the release of waiting jobs look only at queued jobs, oldest first.
             job.HasIndex(j => j.CreatedAt).HasFilter("status = 'IN_QUEUE'").HasDatabaseName("IX_jobs_queued_created_at");
+            // The lease reaper looks only at running jobs.
+            job.HasIndex(j => j.LeaseExpiresAt).HasFilter("status = 'IN_PROGRESS'").HasDatabaseName("IX_jobs_running_lease");
         });
 
         modelBuilder.Entity<OutboxMessage>(message =>
@@ -78,6 +82,15 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             chunk.ToTable("job_stream_chunks");
             chunk.HasKey(c => new { c.JobId, c.Attempt, c.Sequence });
             chunk.Property(c => c.Chunk).HasColumnType("json");
+        });
+
+        modelBuilder.Entity<WorkerRecord>(worker =>
+        {
+            worker.ToTable("workers");
+            worker.HasKey(w => w.Id);
+            worker.Property(w => w.Id).HasMaxLength(200);
+            worker.Property(w => w.Hardware).HasMaxLength(8);
+            worker.Property(w => w.Device).HasMaxLength(32);
         });
 
         // snake_case names, so the hand-written set-based SQL of the hot paths reads naturally.

@@ -67,4 +67,13 @@ public sealed class JobRecord
     public string? WorkerId { get; set; }
 
     public string? Device { get; set; }
+
+    /// <summary>
+    /// Until when the running attempt's worker holds the job: set when it starts, renewed by the
+    /// worker's heartbeats and progress. Past it, the job is queued again as a new attempt.
+    /// </summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    /// <summary>Attempts that ended because their worker was lost (lease expired).</summary>
+    public int LeaseLosses { get; set; }
 }

@@ -15,7 +15,7 @@ public sealed class JobRouterTests
     private JobRouter Router => new(_workers);
 
     private void Beat(string id, long? freeMb, string endpoint = "mlp", Hardware hardware = Hardware.Gpu) =>
-        _workers.Record(new WorkerHeartbeat(id, hardware, "cuda:0", [endpoint], 1, [], freeMb, freeMb, DateTimeOffset.UtcNow, Stopping: false));
+        _workers.Record(new WorkerHeartbeat(id, hardware, "cuda:0", [endpoint], 1, [], freeMb, freeMb, DateTimeOffset.UtcNow, Stopping: false, IdleSeconds: 0));
 
     [Fact]
     public void A_cpu_endpoint_goes_to_its_cpu_queue()
@@ -100,7 +100,7 @@ public sealed class JobRouterTests
     public void A_stopping_worker_no_longer_counts()
     {
         Beat("gpu-big", 8192);
-        _workers.Record(new WorkerHeartbeat("gpu-big", Hardware.Gpu, "cuda:0", ["mlp"], 1, [], 8192, 8192, DateTimeOffset.UtcNow, Stopping: true));
+        _workers.Record(new WorkerHeartbeat("gpu-big", Hardware.Gpu, "cuda:0", ["mlp"], 1, [], 8192, 8192, DateTimeOffset.UtcNow, Stopping: true, IdleSeconds: 0));
 
         Assert.Null(Router.Route(s_mlp, null, 2048).Queue);
     }

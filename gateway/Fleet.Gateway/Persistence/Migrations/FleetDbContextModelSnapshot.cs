@@ -116,6 +116,14 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("json")
                         .HasColumnName("input");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<int>("LeaseLosses")
+                        .HasColumnType("integer")
+                        .HasColumnName("lease_losses");
+
                     b.Property<bool>("LowPriority")
                         .HasColumnType("boolean")
                         .HasColumnName("low_priority");
@@ -191,6 +199,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
                         .HasFilter("idempotency_key IS NOT NULL");
+
+                    b.HasIndex("LeaseExpiresAt")
+                        .HasDatabaseName("IX_jobs_running_lease")
+                        .HasFilter("status = 'IN_PROGRESS'");
 
                     b.HasIndex("EndpointId", "Status");
 
@@ -313,6 +325,67 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasFilter("state = 'pending'");
 
                     b.ToTable("webhook_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Fleet.Gateway.Persistence.WorkerRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("capacity");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("device");
+
+                    b.PrimitiveCollection<string[]>("Endpoints")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("endpoints");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<long?>("GpuMemoryFreeMb")
+                        .HasColumnType("bigint")
+                        .HasColumnName("gpu_memory_free_mb");
+
+                    b.Property<long?>("GpuMemoryTotalMb")
+                        .HasColumnType("bigint")
+                        .HasColumnName("gpu_memory_total_mb");
+
+                    b.Property<string>("Hardware")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("hardware");
+
+                    b.Property<DateTimeOffset?>("IdleSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("idle_since");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<int>("Running")
+                        .HasColumnType("integer")
+                        .HasColumnName("running");
+
+                    b.Property<bool>("Stopping")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stopping");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("workers", (string)null);
                 });
 #pragma warning restore 612, 618
         }
