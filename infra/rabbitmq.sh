@@ -3,7 +3,7 @@
 # Usage: infra/rabbitmq.sh start|stop|status|await run|test
 #   run:  fleet-run@localhost,  AMQP 55672, management 55673, distribution 55674
 #   test: fleet-test@localhost, AMQP 56672, management 56673, distribution 56674
-#   (FLEET_AMQP_PORT, FLEET_RABBIT_MGMT_PORT, FLEET_RABBIT_DIST_PORT override)
+#   (FLEET_AMQP_PORT, FLEET_RABBIT_MGMT_PORT, FLEET_RABBIT_DIST_PORT, FLEET_RABBIT_NODE override)
 #   state: ${FLEET_STATE_DIR:-/var/tmp/fleet}/PROFILE/rabbitmq (mnesia survives stop/start)
 # Erlang cookie: Debian's wrappers run both the server and rabbitmqctl as user rabbitmq with
 # HOME=/var/lib/rabbitmq, so both always read /var/lib/rabbitmq/.erlang.cookie.
@@ -12,7 +12,7 @@ set -euo pipefail
 usage() { echo "usage: $0 start|stop|status|await run|test" >&2; exit 2; }
 cmd=${1:-}; profile=${2:-}
 case "$profile" in run) p=55 ;; test) p=56 ;; *) usage ;; esac
-node=fleet-$profile@localhost
+node=${FLEET_RABBIT_NODE:-fleet-$profile@localhost}
 amqp=${FLEET_AMQP_PORT:-${p}672} mgmt=${FLEET_RABBIT_MGMT_PORT:-${p}673} dist=${FLEET_RABBIT_DIST_PORT:-${p}674}
 base=$(realpath -m "${FLEET_STATE_DIR:-/var/tmp/fleet}")/$profile/rabbitmq
 pidfile=$base/node.pid
