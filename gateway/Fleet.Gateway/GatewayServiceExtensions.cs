@@ -70,6 +70,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddHostedSingleton<JobEventRecorder>();
         builder.Services.AddHostedService<ParkedJobReleaser>();
         builder.Services.AddHostedService<QueuedJobExpirer>();
+        builder.Services.AddHostedService<LeaseReaper>();
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -13,6 +13,7 @@ public sealed class HeartbeatService(
     IWorkerDevice device,
     WorkerIdentity worker,
     RunningJobs running,
+    WorkerLifecycle lifecycle,
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILogger<HeartbeatService> log) : BackgroundService
@@ -23,7 +24,7 @@ public sealed class HeartbeatService(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), time);
         do
         {
-            await BeatAsync(stopping: false, stoppingToken);
+            await BeatAsync(lifecycle.Stopping, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }

@@ -50,4 +50,8 @@ public sealed class ServedEndpoints
     public IReadOnlyList<string> Queues { get; }
 
     public int Capacity { get; }
+
+    /// <summary>The address of the queue this worker takes the endpoint's jobs from.</summary>
+    public Uri QueueAddress(string endpointId) =>
+        new($"queue:{Entries.First(e => e.Endpoint.Id == endpointId).Queue}");
 }

@@ -12,7 +12,8 @@ public static class WorkerHostExtensions
 {
     /// <summary>
     /// Makes this host a Fleet worker: one receive endpoint per served queue, each limited to its
-    /// endpoint's concurrency, a private broadcast queue for cancellations, and heartbeats.
+    /// endpoint's concurrency, a private broadcast queue for cancellations, and heartbeats. On
+    /// SIGTERM it drains: no new jobs, the running ones end, then it exits.
     /// Register the device (<see cref="IWorkerDevice"/>, CPU by default) and the handlers too.
     /// </summary>
     public static IHostApplicationBuilder AddFleetWorker(this IHostApplicationBuilder builder)
@@ -31,7 +32,13 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<ServedEndpoints>();
         builder.Services.AddSingleton<RunningJobs>();
         builder.Services.AddSingleton<CancelledJobs>();
-        builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddSingleton<JobSlots>();
+        builder.Services.AddSingleton<WorkerLifecycle>();
+        builder.Services.AddSingleton<JobRunner>();
+        // A drain waits for the longest job this worker may run, not the host's default 30 s.
+        builder.Services.AddOptions<HostOptions>().Configure<ServedEndpoints>((host, served) =>
+            host.ShutdownTimeout = TimeSpan.FromMilliseconds(served.Entries.Select(e => (double)e.Endpoint.ExecutionTimeoutMs).DefaultIfEmpty(0).Max())
+                + TimeSpan.FromSeconds(30));
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -46,20 +53,13 @@ public static class WorkerHostExtensions
                     e.Durable = false;
                     e.ConfigureConsumer<JobsCancelledConsumer>(context);
                 });
-
-                foreach (var (endpoint, queue) in context.GetRequiredService<ServedEndpoints>().Entries)
-                {
-                    cfg.ReceiveEndpoint(queue, e =>
-                    {
-                        // RunJob is sent to this queue by address; no exchange per message type.
-                        e.ConfigureConsumeTopology = false;
-                        e.PrefetchCount = endpoint.ConcurrencyPerWorker;
-                        e.ConcurrentMessageLimit = endpoint.ConcurrencyPerWorker;
-                        e.ConfigureConsumer<RunJobConsumer>(context);
-                    });
-                }
             });
         });
+
+        // Registered after the bus, so they stop before it (reverse order): the intake drains the
+        // running jobs while the heartbeats go on renewing their leases, then the last heartbeat.
+        builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddHostedService<JobIntake>();
         return builder;
     }
 }

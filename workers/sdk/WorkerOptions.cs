@@ -19,6 +19,19 @@ public sealed class WorkerOptions
     /// </summary>
     public TimeSpan StartedReportDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// How long a cancelled or timed-out handler may take to stop. One that ignores its token longer
+    /// is abandoned, and the worker drains and exits to stop it (<see cref="WorkerLifecycle"/>).
+    /// </summary>
+    public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a delivered job waits for a free slot before it goes back to the end of its queue.
+    /// Well under RabbitMQ's consumer timeout (30 min), which closes the channel of a delivery left
+    /// unacknowledged that long.
+    /// </summary>
+    public TimeSpan SlotWaitLimit { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A file touched on every heartbeat, for container health checks.</summary>
     public string? HealthFile { get; set; }
 }

@@ -5,6 +5,7 @@ using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Webhooks;
+using Fleet.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -22,6 +23,7 @@ public sealed class JobService(
     WebhookSender webhookSender,
     JobCompletionNotifier notifier,
     QueueDepths depths,
+    EndpointCatalog endpoints,
     TimeProvider time)
 {
     /// <summary>
@@ -168,6 +170,57 @@ public sealed class JobService(
     }
 
     /// <summary>
+    /// Running jobs whose lease ran out: their worker died, hung or lost its broker for longer than
+    /// a lease. Each is queued again as a new attempt (so whatever the old attempt reports later is
+    /// ignored); a job that has lost <paramref name="maxLosses"/> workers already fails instead, so a
+    /// job that kills its worker cannot loop forever. Lost attempts do not use up <c>maxAttempts</c>.
+    /// </summary>
+    public async Task<(int Requeued, int Failed)> ReapLostAsync(int maxLosses, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var failed = await EndAndBroadcastAsync($"""
+            UPDATE jobs SET status = {JobStatusNames.Failed}, finished_at = {now}, lease_expires_at = NULL, lease_losses = lease_losses + 1,
+                error = 'worker ' || coalesce(worker_id, '?') || ' was lost while it ran attempt ' || attempt
+                    || ', the ' || (lease_losses + 1) || 'th lost worker of this job; it is not tried again'
+            WHERE id IN (
+                SELECT id FROM jobs
+                WHERE status = {JobStatusNames.InProgress} AND lease_expires_at < now() AND lease_losses >= {maxLosses}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id AS "Value"
+            """, now, cancellationToken);
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var lost = await db.Database.SqlQuery<LostJob>($"""
+            UPDATE jobs SET status = {JobStatusNames.InQueue}, attempt = attempt + 1, lease_losses = lease_losses + 1,
+                error = 'attempt ' || attempt || ': worker ' || coalesce(worker_id, '?') || ' was lost (its lease ran out); queued again',
+                started_at = NULL, worker_id = NULL, device = NULL, lease_expires_at = NULL
+            WHERE id IN (
+                SELECT id FROM jobs
+                WHERE status = {JobStatusNames.InProgress} AND lease_expires_at < now() AND lease_losses < {maxLosses} AND queue IS NOT NULL
+                LIMIT 1000
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id AS "Id", endpoint_id AS "EndpointId", queue AS "Queue", attempt AS "Attempt", input::text AS "Input",
+                execution_timeout_ms AS "ExecutionTimeoutMs"
+            """).ToListAsync(cancellationToken);
+        var envelopes = new List<OutboxEnvelope>(lost.Count);
+        foreach (var job in lost)
+        {
+            var handler = endpoints.TryGet(job.EndpointId, out var endpoint) ? endpoint.Handler : job.EndpointId;
+            using var input = JsonDocument.Parse(job.Input);
+            var (row, envelope) = OutboxEnvelope.Create(
+                new RunJob(job.Id, job.EndpointId, handler, input.RootElement.Clone(), job.Attempt, job.ExecutionTimeoutMs, now), job.Queue, now);
+            db.OutboxMessages.Add(row);
+            envelopes.Add(envelope);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        relay.Enqueue(envelopes);
+        return (lost.Count, failed.Count);
+    }
+
+    /// <summary>
     /// Queues a FAILED or TIMED_OUT job again under the same id, as a new attempt with its original
     /// input; reports of its earlier attempts are ignored from then on.
     /// </summary>
@@ -178,7 +231,7 @@ public sealed class JobService(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var requeue = new NpgsqlCommand($"""
             UPDATE jobs SET status = '{JobStatusNames.InQueue}', attempt = attempt + 1, output = NULL, error = NULL,
-                started_at = NULL, finished_at = NULL, worker_id = NULL, device = NULL
+                started_at = NULL, finished_at = NULL, worker_id = NULL, device = NULL, lease_losses = 0
             WHERE id = $1 AND endpoint_id = $2 AND status IN ('{JobStatusNames.Failed}', '{JobStatusNames.TimedOut}')
             RETURNING input, execution_timeout_ms, attempt, min_gpu_memory_mb, prefer_gpu
             """, connection, transaction);
@@ -417,4 +470,6 @@ public sealed class JobService(
 
         return ended;
     }
+
+    private sealed record LostJob(Guid Id, string EndpointId, string Queue, int Attempt, string Input, int ExecutionTimeoutMs);
 }

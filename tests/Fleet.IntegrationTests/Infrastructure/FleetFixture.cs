@@ -35,6 +35,18 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>The echo endpoint the fuzz test hammers.</summary>
     public const string FuzzEndpoint = "echo-fuzz";
 
+    /// <summary>An echo endpoint served only by the workers the chaos tests start and kill.</summary>
+    public const string ChaosEndpoint = "echo-chaos";
+
+    /// <summary>An echo endpoint served only by the worker the runaway-handler test starts (and stops).</summary>
+    public const string RunawayEndpoint = "echo-runaway";
+
+    /// <summary>Running jobs' leases here: short, so tests of lost workers are quick.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
+
+    private static readonly string[] s_sharedWorkerEndpoints =
+        ["echo", SerialEndpoint, RetryingEndpoint, DeadLetterEndpoint, AdmissionEndpoint, FuzzEndpoint];
+
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
     private IReadOnlyDictionary<string, string> _servers = null!;
@@ -83,12 +95,14 @@ public sealed class FleetFixture : IAsyncLifetime
 
         await File.WriteAllTextAsync(EndpointsFile, $$$"""
             {"Fleet": {"Endpoints": [
-              {"id": "echo", "handler": "echo", "concurrencyPerWorker": 32},
+              {"id": "echo", "handler": "echo", "workersMax": 4, "concurrencyPerWorker": 32},
               {"id": "{{{SerialEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 1},
               {"id": "{{{RetryingEndpoint}}}", "handler": "echo", "maxAttempts": 3, "concurrencyPerWorker": 4},
               {"id": "{{{DeadLetterEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
               {"id": "{{{AdmissionEndpoint}}}", "handler": "echo", "workersMax": 0, "concurrencyPerWorker": 1},
               {"id": "{{{FuzzEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
+              {"id": "{{{ChaosEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 16},
+              {"id": "{{{RunawayEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 2},
               {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
               {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
               {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}
@@ -100,7 +114,7 @@ public sealed class FleetFixture : IAsyncLifetime
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
 
         await StartGatewayAsync();
-        Worker = FleetProcess.Start("worker-cpu", RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu"), Environment("Worker__Id", "cpu-it-" + _runId));
+        Worker = StartCpuWorker("cpu-it-" + _runId, [.. s_sharedWorkerEndpoints.Select((e, i) => ($"Worker__Endpoints__{i}", e))]);
         GpuWorker = StartGpuWorker(GpuWorkerId);
         FallbackWorker = StartGpuWorker(FallbackWorkerId, ("Worker__Hardware", "Cpu"));
         await Eventually.True(async () => await WorkersAsync("echo") > 0, TimeSpan.FromSeconds(60), () => Worker.Tail());
@@ -108,6 +122,18 @@ public sealed class FleetFixture : IAsyncLifetime
         // reports ready only after its model loaded.
         await Eventually.True(async () => await WorkersAsync("mlp") == 2, TimeSpan.FromSeconds(120),
             () => GpuWorker.Tail() + "\n" + FallbackWorker.Tail());
+    }
+
+    /// <summary>Starts a CPU worker process; extra settings as (key, value).</summary>
+    public FleetProcess StartCpuWorker(string id, params (string Key, string Value)[] settings)
+    {
+        var environment = Environment("Worker__Id", id);
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        return FleetProcess.Start(id, RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu"), environment);
     }
 
     /// <summary>Starts a GPU worker process (on the CPU device here); extra settings as (key, value).</summary>
@@ -144,6 +170,11 @@ public sealed class FleetFixture : IAsyncLifetime
         Assert.True(process.ExitCode == 0, $"keys {string.Join(' ', args)} failed: {error}{output}");
         return output;
     }
+
+    /// <summary>Waits until the gateway has recorded a heartbeat of the worker.</summary>
+    public Task WaitForWorkerAsync(FleetProcess worker, string id) =>
+        Eventually.True(async () => (await QueryAsync<string>("SELECT id FROM workers WHERE id = $1 AND NOT stopping", id)).Count == 1,
+            TimeSpan.FromSeconds(60), () => worker.Tail());
 
     /// <summary>Workers (idle or running) that the gateway counts for an endpoint.</summary>
     public async Task<int> WorkersAsync(string endpoint)
@@ -231,6 +262,7 @@ public sealed class FleetFixture : IAsyncLifetime
             ["FLEET_ENDPOINTS_FILE"] = EndpointsFile,
             ["Auth__ApiKeys__0"] = ApiKey,
             ["Worker__HeartbeatSeconds"] = "1",
+            ["Leases__Seconds"] = Lease.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Receivers run on loopback here; short backoff keeps retry tests quick.
             ["Webhooks__Secret"] = WebhookSecret,
             ["Webhooks__AllowedHosts__0"] = "127.0.0.1",
@@ -277,6 +309,27 @@ public sealed class FleetFixture : IAsyncLifetime
         using var response = await Api.GetAsync($"v2/{endpoint}/health");
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    /// <summary>Runs one SQL query against this fleet's database and returns its first column, as <typeparamref name="T"/>.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new() { Value = parameter });
+        }
+
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return rows;
     }
 
     /// <summary>Rows in the job and outbox tables, to prove that a refused request persisted nothing.</summary>

@@ -23,6 +23,9 @@ public sealed class FleetProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public IReadOnlyCollection<string> Output => _output;
 
     public static FleetProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment)
@@ -55,6 +58,18 @@ public sealed class FleetProcess : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process stops dead, sockets open, as a hung or partitioned worker would.</summary>
+    public void Freeze() => Signal("-STOP");
+
+    /// <summary>SIGCONT: a frozen process goes on as if nothing happened.</summary>
+    public void Thaw() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGTERM, then SIGKILL if it has not exited within the grace period.</summary>
     public void Stop(TimeSpan grace)
     {
@@ -63,10 +78,7 @@ public sealed class FleetProcess : IDisposable
             return;
         }
 
-        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
-        {
-            term.WaitForExit();
-        }
+        Signal("-TERM");
 
         if (!_process.WaitForExit(grace))
         {

@@ -28,6 +28,10 @@ public static partial class TestServers
 
     public static void StartRabbitMq() => Run("rabbitmq.sh", "start", TimeSpan.FromMinutes(2));
 
+    public static void StopPostgres() => Run("postgres.sh", "stop", TimeSpan.FromMinutes(2));
+
+    public static void StartPostgres() => Run("postgres.sh", "start", TimeSpan.FromMinutes(2));
+
     private static string Run(string script, string verb, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "infra", script), [verb, Profile])

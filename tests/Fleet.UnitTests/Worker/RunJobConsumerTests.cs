@@ -4,7 +4,10 @@ using Fleet.Worker.Cpu.Handlers;
 using Fleet.Worker.Sdk;
 using MassTransit;
 using MassTransit.Testing;
+using Fleet.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Fleet.UnitTests.Worker;
 
@@ -25,6 +28,13 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
             .AddSingleton<JobHandlerRegistry>()
             .AddSingleton<RunningJobs>()
             .AddSingleton<CancelledJobs>()
+            .AddSingleton(new EndpointCatalog(Options.Create(new FleetOptions { Endpoints = [EndpointCatalog.BuiltInEcho with { ConcurrencyPerWorker = 1 }] })))
+            .AddSingleton<ServedEndpoints>()
+            .AddSingleton<JobSlots>()
+            .AddSingleton<IHostApplicationLifetime, StubLifetime>()
+            .AddSingleton<WorkerLifecycle>()
+            .AddSingleton<JobRunner>()
+            .Configure<WorkerOptions>(o => o.CancelGrace = TimeSpan.FromMilliseconds(300))
             .AddJobHandler<EchoHandler>()
             .AddMassTransitTestHarness(bus =>
             {
@@ -48,7 +58,13 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
     private async Task<T> PublishedFor<T>(Guid jobId)
         where T : class
     {
-        Assert.True(await _harness.Published.Any<T>(m => JobIdOf(m.Context.Message) == jobId), $"no {typeof(T).Name} for {jobId}");
+        // The harness waits only until the bus has been quiet a moment; a job may take longer.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await _harness.Published.Any<T>(m => JobIdOf(m.Context.Message) == jobId))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {typeof(T).Name} for {jobId}");
+        }
+
         return _harness.Published.Select<T>(m => JobIdOf(m.Context.Message) == jobId).First().Context.Message;
     }
 
@@ -157,5 +173,52 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         Assert.True(await _harness.Consumed.Any<RunJob>(m => m.Context.Message.JobId == job.JobId));
         Assert.False(await _harness.Published.Any<JobStarted>(m => m.Context.Message.JobId == job.JobId));
         Assert.False(await _harness.Published.Any<JobSucceeded>(m => m.Context.Message.JobId == job.JobId));
+    }
+
+    [Fact]
+    public async Task Reports_the_timeout_of_a_handler_that_ignores_its_token_after_the_grace_period_and_stops_the_worker()
+    {
+        var job = Job("""{"sleep_s": 30, "ignore_cancel": true}""", timeoutMs: 200);
+        await _harness.Bus.Publish(job);
+
+        var failed = await PublishedFor<JobFailed>(job.JobId);
+
+        Assert.True(failed.TimedOut);
+        // Timeout (200 ms) plus grace (300 ms), not the handler's 30 s.
+        Assert.InRange(failed.FinishedAt - failed.StartedAt, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(10));
+        var lifetime = (StubLifetime)_provider.GetRequiredService<IHostApplicationLifetime>();
+        Assert.True(lifetime.StopRequested);
+        Assert.True(_provider.GetRequiredService<WorkerLifecycle>().Stopping);
+        Assert.Equal(WorkerLifecycle.RunawayHandlerExitCode, Environment.ExitCode);
+        Environment.ExitCode = 0;
+    }
+
+    [Fact]
+    public async Task Runs_no_more_jobs_at_once_than_the_endpoint_concurrency()
+    {
+        // Here echo runs one job per worker at a time.
+        var first = Job("""{"sleep_s": 0.5}""");
+        var second = Job("""{"sleep_s": 0.5}""");
+        await _harness.Bus.Publish(first);
+        await _harness.Bus.Publish(second);
+
+        var a = await PublishedFor<JobSucceeded>(first.JobId);
+        var b = await PublishedFor<JobSucceeded>(second.JobId);
+
+        var (earlier, later) = a.StartedAt < b.StartedAt ? (a, b) : (b, a);
+        Assert.True(later.StartedAt >= earlier.FinishedAt - TimeSpan.FromMilliseconds(5), $"overlap: {earlier.FinishedAt:O} > {later.StartedAt:O}");
+    }
+
+    private sealed class StubLifetime : IHostApplicationLifetime
+    {
+        public bool StopRequested { get; private set; }
+
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication() => StopRequested = true;
     }
 }

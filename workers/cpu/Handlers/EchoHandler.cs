@@ -15,7 +15,7 @@ public sealed class EchoHandler : IJobHandler<EchoInput, EchoOutput>
             for (var slept = TimeSpan.Zero; slept < sleep; slept += every)
             {
                 var step = every < sleep - slept ? every : sleep - slept;
-                await Task.Delay(step, cancellationToken);
+                await Task.Delay(step, input.IgnoreCancel ? CancellationToken.None : cancellationToken);
                 if (input.ProgressEverySeconds is not null)
                 {
                     var done = Math.Min(100, 100 * (slept + step) / sleep);
