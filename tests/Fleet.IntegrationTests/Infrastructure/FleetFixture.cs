@@ -35,6 +35,21 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>The echo endpoint the fuzz test hammers.</summary>
     public const string FuzzEndpoint = "echo-fuzz";
 
+    /// <summary>Autoscaled endpoints: served only by the workers an autoscaler test starts, never by <see cref="Worker"/>.</summary>
+    public const string BurstEndpoint = "echo-autoscaled";
+
+    public const string QueueDelayEndpoint = "echo-queue-delay";
+
+    public const string LowPriorityEndpoint = "echo-low-priority";
+
+    public const string LowPriorityMinOneEndpoint = "echo-low-priority-min1";
+
+    public const string CrashEndpoint = "echo-crash";
+
+    /// <summary>The echo endpoints the shared CPU worker serves (all but the autoscaled ones).</summary>
+    private static readonly string[] s_sharedEchoEndpoints =
+        ["echo", SerialEndpoint, RetryingEndpoint, DeadLetterEndpoint, AdmissionEndpoint, FuzzEndpoint];
+
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
     private IReadOnlyDictionary<string, string> _servers = null!;
@@ -89,6 +104,15 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "{{{DeadLetterEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
               {"id": "{{{AdmissionEndpoint}}}", "handler": "echo", "workersMax": 0, "concurrencyPerWorker": 1},
               {"id": "{{{FuzzEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
+              {"id": "{{{BurstEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 4, "idleTimeoutSeconds": 3,
+               "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
+              {"id": "{{{QueueDelayEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 2, "idleTimeoutSeconds": 30,
+               "scalerType": "QUEUE_DELAY", "scalerValue": 3, "concurrencyPerWorker": 1},
+              {"id": "{{{LowPriorityEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 2,
+               "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
+              {"id": "{{{LowPriorityMinOneEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 3, "idleTimeoutSeconds": 30,
+               "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
+              {"id": "{{{CrashEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 1, "concurrencyPerWorker": 1},
               {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
               {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
               {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}
@@ -100,7 +124,13 @@ public sealed class FleetFixture : IAsyncLifetime
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
 
         await StartGatewayAsync();
-        Worker = FleetProcess.Start("worker-cpu", RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu"), Environment("Worker__Id", "cpu-it-" + _runId));
+        var workerEnvironment = Environment("Worker__Id", "cpu-it-" + _runId);
+        for (var i = 0; i < s_sharedEchoEndpoints.Length; i++)
+        {
+            workerEnvironment[$"Worker__Endpoints__{i}"] = s_sharedEchoEndpoints[i];
+        }
+
+        Worker = FleetProcess.Start("worker-cpu", RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu"), workerEnvironment);
         GpuWorker = StartGpuWorker(GpuWorkerId);
         FallbackWorker = StartGpuWorker(FallbackWorkerId, ("Worker__Hardware", "Cpu"));
         await Eventually.True(async () => await WorkersAsync("echo") > 0, TimeSpan.FromSeconds(60), () => Worker.Tail());
@@ -122,6 +152,30 @@ public sealed class FleetFixture : IAsyncLifetime
         }
 
         return FleetProcess.Start(id, RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu"), environment);
+    }
+
+    /// <summary>
+    /// Starts an autoscaler process that scales only <paramref name="endpoints"/>, with real worker
+    /// processes; waits until it serves its API. Disposing it kills it and its workers.
+    /// </summary>
+    public async Task<AutoscalerProcess> StartAutoscalerAsync(params string[] endpoints)
+    {
+        var port = FreePort();
+        var logs = Directory.CreateDirectory(Path.Combine(_workDir, $"autoscaler-{port}")).FullName;
+        var environment = Environment("Urls", $"http://127.0.0.1:{port}");
+        environment["Autoscaler__CpuWorkerPath"] = RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu");
+        environment["Autoscaler__GpuWorkerPath"] = RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu");
+        environment["Autoscaler__WorkerLogDirectory"] = logs;
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            environment[$"Autoscaler__Endpoints__{i}"] = endpoints[i];
+        }
+
+        var autoscaler = new AutoscalerProcess(
+            FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
+            new Uri($"http://127.0.0.1:{port}/"), logs);
+        await autoscaler.WaitUntilServingAsync();
+        return autoscaler;
     }
 
     /// <summary>Runs the gateway's key tool (<c>Fleet.Gateway keys …</c>) against this fleet's database; returns its output.</summary>
