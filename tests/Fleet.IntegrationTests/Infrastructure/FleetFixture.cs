@@ -44,6 +44,18 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>Running jobs' leases here: short, so tests of lost workers are quick.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
 
+    /// <summary>Autoscaled endpoints: served only by the workers an autoscaler test starts, never by <see cref="Worker"/>.</summary>
+    public const string BurstEndpoint = "echo-autoscaled";
+
+    public const string QueueDelayEndpoint = "echo-queue-delay";
+
+    public const string LowPriorityEndpoint = "echo-low-priority";
+
+    public const string LowPriorityMinOneEndpoint = "echo-low-priority-min1";
+
+    public const string CrashEndpoint = "echo-crash";
+
+    /// <summary>The echo endpoints the shared CPU worker serves (none of the chaos or autoscaled ones).</summary>
     private static readonly string[] s_sharedWorkerEndpoints =
         ["echo", SerialEndpoint, RetryingEndpoint, DeadLetterEndpoint, AdmissionEndpoint, FuzzEndpoint];
 
@@ -103,6 +115,15 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "{{{FuzzEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
               {"id": "{{{ChaosEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 16},
               {"id": "{{{RunawayEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 2},
+              {"id": "{{{BurstEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 4, "idleTimeoutSeconds": 3,
+               "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
+              {"id": "{{{QueueDelayEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 2, "idleTimeoutSeconds": 30,
+               "scalerType": "QUEUE_DELAY", "scalerValue": 3, "concurrencyPerWorker": 1},
+              {"id": "{{{LowPriorityEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 2,
+               "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
+              {"id": "{{{LowPriorityMinOneEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 3, "idleTimeoutSeconds": 30,
+               "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
+              {"id": "{{{CrashEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 1, "concurrencyPerWorker": 1},
               {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
               {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
               {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}
@@ -148,6 +169,30 @@ public sealed class FleetFixture : IAsyncLifetime
         }
 
         return FleetProcess.Start(id, RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu"), environment);
+    }
+
+    /// <summary>
+    /// Starts an autoscaler process that scales only <paramref name="endpoints"/>, with real worker
+    /// processes; waits until it serves its API. Disposing it kills it and its workers.
+    /// </summary>
+    public async Task<AutoscalerProcess> StartAutoscalerAsync(params string[] endpoints)
+    {
+        var port = FreePort();
+        var logs = Directory.CreateDirectory(Path.Combine(_workDir, $"autoscaler-{port}")).FullName;
+        var environment = Environment("Urls", $"http://127.0.0.1:{port}");
+        environment["Autoscaler__CpuWorkerPath"] = RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu");
+        environment["Autoscaler__GpuWorkerPath"] = RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu");
+        environment["Autoscaler__WorkerLogDirectory"] = logs;
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            environment[$"Autoscaler__Endpoints__{i}"] = endpoints[i];
+        }
+
+        var autoscaler = new AutoscalerProcess(
+            FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
+            new Uri($"http://127.0.0.1:{port}/"), logs);
+        await autoscaler.WaitUntilServingAsync();
+        return autoscaler;
     }
 
     /// <summary>Runs the gateway's key tool (<c>Fleet.Gateway keys …</c>) against this fleet's database; returns its output.</summary>

@@ -1,0 +1,20 @@
+using Fleet.Autoscaler.Scaling;
+
+namespace Fleet.Autoscaler.Actuators;
+
+/// <summary>
+/// What the autoscaler needs from whatever runs workers: start one, ask one to drain (stop taking
+/// work, finish what it runs, exit), and list what it owns. It never asks to kill a worker.
+/// </summary>
+public interface IWorkerActuator
+{
+    IReadOnlyList<OwnedWorker> Owned();
+
+    void Start(WorkerPool pool);
+
+    /// <summary>Drains the worker; one waiting to be restarted is simply not restarted.</summary>
+    void Drain(string workerId);
+
+    /// <summary>Drains every owned worker and waits for them to exit (the autoscaler is stopping).</summary>
+    Task StopAllAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using Fleet.Autoscaler.Scaling;
+
+namespace Fleet.Autoscaler.Actuators;
+
+/// <summary>A worker the actuator started and answers for.</summary>
+/// <param name="StartedAt">When its current process started.</param>
+/// <param name="Restarts">How often it was restarted after a crash.</param>
+public sealed record OwnedWorker(
+    string Id, [property: JsonIgnore] WorkerPool Pool, OwnedWorkerState State, DateTimeOffset StartedAt, int? ProcessId, int Restarts, string LogFile)
+{
+    public string Endpoint => Pool.Endpoint.Id;
+
+    public string PoolKind => Pool.Kind;
+}

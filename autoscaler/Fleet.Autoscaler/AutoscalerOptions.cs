@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fleet.Autoscaler;
+
+/// <summary>Section <c>Autoscaler</c>.</summary>
+public sealed class AutoscalerOptions
+{
+    public const string Section = "Autoscaler";
+
+    /// <summary>How often signals are read and decisions taken.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Endpoints to scale; empty means every endpoint of the catalog.</summary>
+    public List<string> Endpoints { get; set; } = [];
+
+    /// <summary>The CPU worker program (<c>Fleet.Worker.Cpu.dll</c>), for CPU endpoints.</summary>
+    public string? CpuWorkerPath { get; set; }
+
+    /// <summary>The GPU worker program (<c>Fleet.Worker.Gpu.dll</c>), for GPU endpoints and their CPU fallback.</summary>
+    public string? GpuWorkerPath { get; set; }
+
+    /// <summary>How worker programs are started (<c>dotnet</c> from PATH by default).</summary>
+    [Required]
+    public string DotnetPath { get; set; } = "dotnet";
+
+    /// <summary>Where each worker's output (<c>{id}.log</c>) and pid file go.</summary>
+    [Required]
+    public string WorkerLogDirectory { get; set; } = "workers";
+
+    /// <summary>Wait before restarting a crashed worker; doubles with each crash in a row.</summary>
+    public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A worker that ran this long before it crashed starts again from the first delay.</summary>
+    public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Added to an endpoint's execution timeout to give a draining worker's last job time to end.
+    /// A worker still alive past that is killed (logged as an error): its job had timed out anyway.
+    /// </summary>
+    public TimeSpan DrainMargin { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the autoscaler's own shutdown waits for its drained workers to exit.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+using Fleet.Autoscaler.Actuators;
+using Fleet.Autoscaler.Signals;
+using Fleet.Autoscaler.Telemetry;
+using Fleet.ServiceDefaults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Fleet.Autoscaler;
+
+public static class AutoscalerServiceExtensions
+{
+    private const string DefaultUrl = "http://127.0.0.1:8081";
+
+    /// <summary>The autoscaler: signals, policy loop, the local-process actuator, telemetry.</summary>
+    public static WebApplicationBuilder AddFleetAutoscaler(this WebApplicationBuilder builder)
+    {
+        builder.AddFleetDefaults();
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddOptions<AutoscalerOptions>()
+            .Bind(builder.Configuration.GetSection(AutoscalerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Draining workers on the way out needs longer than the host's default 30 s.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<AutoscalerOptions>>((host, autoscaler) =>
+            host.ShutdownTimeout = autoscaler.Value.ShutdownTimeout + TimeSpan.FromSeconds(10));
+        var connectionString = builder.Configuration.GetConnectionString("Fleet")
+            ?? throw new InvalidOperationException("ConnectionStrings:Fleet is required (the job and workers tables).");
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<BrokerQueueDepths>();
+        builder.Services.AddSingleton<ScalingSignalReader>();
+        builder.Services.AddSingleton<AutoscalerTelemetry>();
+        builder.Services.AddSingleton<IWorkerActuator, LocalProcessActuator>();
+        builder.Services.AddHostedService<AutoscalerLoop>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+
+    /// <summary>What the autoscaler decided and runs, for people, tests and Prometheus.</summary>
+    public static WebApplication MapAutoscalerApi(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Ok());
+        app.MapGet("/decisions", (AutoscalerTelemetry telemetry) => Results.Ok(telemetry.Latest()));
+        app.MapGet("/workers", (IWorkerActuator actuator) => Results.Ok(actuator.Owned()));
+        app.MapGet("/metrics", (AutoscalerTelemetry telemetry) =>
+            Results.Text(telemetry.ToPrometheusText(), "text/plain; version=0.0.4"));
+        return app;
+    }
+}

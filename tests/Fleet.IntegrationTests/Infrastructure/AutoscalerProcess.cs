@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Fleet.IntegrationTests.Infrastructure;
+
+/// <summary>A real autoscaler process and a client for its API (<c>/workers</c>, <c>/decisions</c>, <c>/metrics</c>).</summary>
+public sealed partial class AutoscalerProcess(FleetProcess process, Uri baseAddress, string workerLogDirectory) : IDisposable
+{
+    private readonly HttpClient _client = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    public FleetProcess Process => process;
+
+    public Task WaitUntilServingAsync() =>
+        Eventually.True(async () =>
+        {
+            try
+            {
+                return (await _client.GetAsync("healthz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), Tail);
+
+    /// <summary>The workers it runs for the endpoint (state, pid, restarts), draining ones included.</summary>
+    public async Task<IReadOnlyList<JsonElement>> WorkersAsync(string endpoint)
+    {
+        using var document = JsonDocument.Parse(await _client.GetStringAsync("workers"));
+        return [.. document.RootElement.EnumerateArray().Where(w => w.GetProperty("endpoint").GetString() == endpoint).Select(w => w.Clone())];
+    }
+
+    /// <summary>Workers it runs for the endpoint that are not draining.</summary>
+    public async Task<int> CountAsync(string endpoint) =>
+        (await WorkersAsync(endpoint)).Count(w => w.GetProperty("state").GetString() != "Draining");
+
+    /// <summary>The latest decision for the endpoint's own pool, with its inputs; null before the first tick.</summary>
+    public async Task<JsonElement?> DecisionAsync(string endpoint)
+    {
+        using var document = JsonDocument.Parse(await _client.GetStringAsync("decisions"));
+        return document.RootElement.EnumerateArray()
+            .Where(d => d.GetProperty("endpoint").GetString() == endpoint)
+            .Select(d => (JsonElement?)d.Clone())
+            .FirstOrDefault();
+    }
+
+    /// <summary>The scale-event counter (start, drain, restart, kill) from <c>/metrics</c>.</summary>
+    public async Task<long> EventsAsync(string endpoint, string action)
+    {
+        var text = await _client.GetStringAsync("metrics");
+        return EventLine().Matches(text)
+            .Where(m => m.Groups["endpoint"].Value == endpoint && m.Groups["action"].Value == action)
+            .Sum(m => long.Parse(m.Groups["count"].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The autoscaler's output and the end of every worker log, to explain a failure.</summary>
+    public string Tail() =>
+        process.Tail(60) + string.Concat(Directory.EnumerateFiles(workerLogDirectory, "*.log")
+            .Select(f => $"\n--- {Path.GetFileName(f)} ---\n" + string.Join('\n', File.ReadLines(f).TakeLast(15))));
+
+    /// <summary>Kills it and, with it, every worker it started.</summary>
+    public void Dispose()
+    {
+        _client.Dispose();
+        process.Dispose();
+    }
+
+    [GeneratedRegex(@"^fleet_autoscaler_scale_events_total\{endpoint=""(?<endpoint>[^""]+)"",pool=""[^""]+"",action=""(?<action>[^""]+)""\} (?<count>\d+)$", RegexOptions.Multiline)]
+    private static partial Regex EventLine();
+}
