@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Fleet.Worker.Sdk;
 
 /// <summary>
-/// Connects this worker's job queues once the bus runs, and on stop drains: takes no more jobs,
-/// waits for the running ones to end and report, and only then lets the bus stop (hosted services
+/// Connects this worker's job queues once the bus runs, and on stop drains: takes no more jobs
+/// (stopping a queue's receive endpoint waits for the jobs whose messages it holds), waits for the
+/// detached ones too, and only then lets the bus stop (hosted services
 /// stop in reverse order, and this one is registered after the bus and the heartbeats). A drained
 /// worker never interrupts a job, so scale-in and deploys need no kill.
 /// </summary>
@@ -27,7 +28,8 @@ public sealed class JobIntake(
             {
                 // RunJob is sent to this queue by address; no exchange per message type.
                 e.ConfigureConsumeTopology = false;
-                // Deliveries beyond the free slots only wait; at most one slot's worth is held.
+                // A job's message is held while it runs (up to DetachAfter): the broker sends no
+                // more than the worker runs.
                 e.PrefetchCount = endpoint.ConcurrencyPerWorker;
                 e.ConcurrentMessageLimit = endpoint.ConcurrencyPerWorker;
                 e.ConfigureConsumer<RunJobConsumer>(context);

@@ -11,11 +11,10 @@ namespace Fleet.Worker.Sdk;
 public sealed record StartedAttempt(DateTimeOffset StartedAt, Task Reported);
 
 /// <summary>
-/// Runs attempts in the background, each in a slot, and reports their endings. The attempt outlives
-/// the delivery of its message: once it is reported started the message is acknowledged and the
-/// job's lease (renewed by heartbeats) keeps it, so a job of any length is safe from RabbitMQ's
-/// consumer timeout, and a worker that dies leaves its job to be queued again by the gateway.
-/// A handler's exception is the job's failure and is reported, never swallowed.
+/// Runs attempts in the background, each in a slot, and reports their endings. An attempt can
+/// outlive the delivery of its message (a long job lets it go, see <see cref="RunJobConsumer"/>):
+/// the job's lease, renewed by heartbeats, holds it, and if the worker dies the gateway queues the
+/// job again. A handler's exception is the job's failure and is reported, never swallowed.
 /// </summary>
 public sealed class JobRunner(
     JobHandlerRegistry handlers,
@@ -39,8 +38,8 @@ public sealed class JobRunner(
         var startedAt = time.GetUtcNow();
         var attempt = new CancellationTokenSource();
         attempt.CancelAfter(job.ExecutionTimeoutMs);
-        running.Add(job.JobId, attempt);
-        if (cancelled.Contains(job.JobId))
+        running.Add(job.JobId, job.Attempt, attempt);
+        if (cancelled.Drops(job.JobId, job.Attempt))
         {
             // Cancelled between the consumer's last look and the line above, where the
             // cancellation could not find it running.
@@ -65,7 +64,7 @@ public sealed class JobRunner(
             {
                 runaway = true;
                 lifecycle.StopForRunawayHandler(job.JobId, options.Value.CancelGrace);
-                outcome = cancelled.Contains(job.JobId) ? null : TimedOut(job, startedAt);
+                outcome = cancelled.Drops(job.JobId, job.Attempt) ? null : TimedOut(job, startedAt);
             }
 
             if (outcome is not null)
@@ -125,8 +124,15 @@ public sealed class JobRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Cancelled by the gateway (which recorded it already), else the execution timeout fired.
-            return cancelled.Contains(job.JobId) ? null : TimedOut(job, startedAt);
+            // Cancelled or superseded by the gateway (which recorded that already), else the
+            // execution timeout fired.
+            if (cancelled.Drops(job.JobId, job.Attempt))
+            {
+                log.LogInformation("Job {JobId} attempt {Attempt} was stopped: cancelled, or superseded by a later attempt", job.JobId, job.Attempt);
+                return null;
+            }
+
+            return TimedOut(job, startedAt);
         }
         catch (Exception e)
         {

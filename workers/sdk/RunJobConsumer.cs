@@ -6,10 +6,13 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Worker.Sdk;
 
 /// <summary>
-/// Takes a job from its queue into a free slot and starts it. The message is acknowledged when the
-/// broker has confirmed either the job's ending (a job shorter than the report delay: one message,
-/// no start report) or its start, from which point the job's lease holds it (see
-/// <see cref="JobRunner"/>). Until then a worker that dies leaves the message to be delivered again.
+/// Takes a job from its queue into a free slot, runs it (<see cref="JobRunner"/>) and holds its
+/// message until the job's ending is confirmed by the broker. Holding it keeps RabbitMQ's prefetch
+/// honest: a worker is sent no more jobs than it can run, a job waits in the queue (where any worker,
+/// a newly started one too, can take it), and unacknowledged messages are the running jobs. If the
+/// worker dies, RabbitMQ delivers the message again and the next worker takes the job's lease over.
+/// A job that runs longer than <see cref="WorkerOptions.DetachAfter"/> lets its message go, before
+/// RabbitMQ's consumer timeout (30 min) would close the channel; its lease alone holds it from then on.
 /// </summary>
 public sealed class RunJobConsumer(
     JobRunner runner,
@@ -31,11 +34,17 @@ public sealed class RunJobConsumer(
             return;
         }
 
+        if (context.ReceiveContext.Redelivered)
+        {
+            log.LogInformation("Job {JobId} attempt {Attempt} is delivered again: the worker that had it was lost", job.JobId, job.Attempt);
+        }
+
         var slot = slots.For(job.EndpointId);
         if (!await EnterAsync(slot, context.CancellationToken))
         {
-            // No slot came free in time, or the worker is stopping: the job goes back to the end of
-            // its queue (confirmed before this delivery is acknowledged) for any worker to take.
+            // Every slot is held by jobs that let their messages go (long ones), or the worker is
+            // stopping: the job goes back to its queue (confirmed before this delivery is
+            // acknowledged) for any worker to take.
             var queue = await context.GetSendEndpoint(served.QueueAddress(job.EndpointId));
             await queue.Send(job, context.CancellationToken);
             return;
@@ -51,25 +60,45 @@ public sealed class RunJobConsumer(
         var attempt = runner.Start(job, slot);
         // A job that ends within the report delay goes straight from queued to its ending (whose
         // message carries the start time): one message and one database write fewer per short job.
-        var reportDelay = Task.Delay(options.Value.StartedReportDelay, time, context.CancellationToken);
+        var reportDelay = Task.Delay(options.Value.StartedReportDelay, time, CancellationToken.None);
         if (await Task.WhenAny(attempt.Reported, reportDelay) == attempt.Reported)
         {
             await attempt.Reported;
             return;
         }
 
-        // The start takes the lease; after its confirm, the lease holds the job and the ack may go.
+        // The start takes the job's lease (from a lost worker too, on a delivery like this one).
         await context.Publish(new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt), context.CancellationToken);
+
+        // Not the delivery's cancellation: a stopping worker finishes its jobs (a drain), and the
+        // message must stay unacknowledged until the ending is out.
+        var detach = Task.Delay(options.Value.DetachAfter, time, CancellationToken.None);
+        if (await Task.WhenAny(attempt.Reported, detach) == attempt.Reported)
+        {
+            await attempt.Reported;
+            return;
+        }
+
+        log.LogInformation("Job {JobId} attempt {Attempt} has run {Minutes:0.#} min: its message is acknowledged, its lease holds it",
+            job.JobId, job.Attempt, options.Value.DetachAfter.TotalMinutes);
     }
 
     private bool DropIfCancelled(RunJob job)
     {
-        if (!cancelled.Contains(job.JobId))
+        if (!cancelled.Drops(job.JobId, job.Attempt))
         {
             return false;
         }
 
-        log.LogInformation("Job {JobId} was cancelled while queued; dropping it", job.JobId);
+        if (cancelled.Contains(job.JobId))
+        {
+            log.LogInformation("Job {JobId} was cancelled while queued; dropping it", job.JobId);
+        }
+        else
+        {
+            log.LogInformation("Job {JobId} attempt {Attempt} was superseded by a later attempt; dropping it", job.JobId, job.Attempt);
+        }
+
         return true;
     }
 

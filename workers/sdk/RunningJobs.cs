@@ -10,7 +10,7 @@ namespace Fleet.Worker.Sdk;
 /// </summary>
 public sealed class RunningJobs
 {
-    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _jobs = new();
+    private readonly ConcurrentDictionary<Guid, (int Attempt, CancellationTokenSource Cancellation)> _jobs = new();
     private readonly Lock _idleLock = new();
     private long _idleSince = Stopwatch.GetTimestamp();
     private TaskCompletionSource _drained = Completed();
@@ -40,7 +40,7 @@ public sealed class RunningJobs
         }
     }
 
-    public void Add(Guid jobId, CancellationTokenSource cancellation)
+    public void Add(Guid jobId, int attempt, CancellationTokenSource cancellation)
     {
         lock (_idleLock)
         {
@@ -49,7 +49,7 @@ public sealed class RunningJobs
                 _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            _jobs[jobId] = cancellation;
+            _jobs[jobId] = (attempt, cancellation);
         }
     }
 
@@ -65,17 +65,20 @@ public sealed class RunningJobs
         }
     }
 
-    /// <summary>Signals the handler of a running job to stop; false when the job is not running here.</summary>
-    public bool TryCancel(Guid jobId)
+    /// <summary>
+    /// Signals the handler of a running job to stop, if its attempt is before <paramref name="current"/>;
+    /// false when no such attempt runs here.
+    /// </summary>
+    public bool TryCancel(Guid jobId, int current)
     {
-        if (!_jobs.TryGetValue(jobId, out var cancellation))
+        if (!_jobs.TryGetValue(jobId, out var job) || job.Attempt >= current)
         {
             return false;
         }
 
         try
         {
-            cancellation.Cancel();
+            job.Cancellation.Cancel();
         }
         catch (ObjectDisposedException)
         {

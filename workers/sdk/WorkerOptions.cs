@@ -26,11 +26,17 @@ public sealed class WorkerOptions
     public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a delivered job waits for a free slot before it goes back to the end of its queue.
-    /// Well under RabbitMQ's consumer timeout (30 min), which closes the channel of a delivery left
-    /// unacknowledged that long.
+    /// How long a job's message stays unacknowledged while the job runs. Well under RabbitMQ's
+    /// consumer timeout (30 min by default), which closes the channel of a delivery left
+    /// unacknowledged that long; past it, the job's lease alone holds it.
     /// </summary>
-    public TimeSpan SlotWaitLimit { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan DetachAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a delivered job waits for a free slot (all held by detached jobs) before it goes back
+    /// to its queue. Also well under the consumer timeout.
+    /// </summary>
+    public TimeSpan SlotWaitLimit { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A file touched on every heartbeat, for container health checks.</summary>
     public string? HealthFile { get; set; }

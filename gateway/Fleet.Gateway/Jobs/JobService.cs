@@ -214,6 +214,15 @@ public sealed class JobService(
             envelopes.Add(envelope);
         }
 
+        if (lost.Count > 0)
+        {
+            // Workers drop the old attempt if RabbitMQ still delivers it, and stop it if it runs.
+            var (row, envelope) = OutboxEnvelope.Create(
+                new AttemptsSuperseded([.. lost.Select(j => new SupersededAttempt(j.Id, j.Attempt))]), destination: null, now);
+            db.OutboxMessages.Add(row);
+            envelopes.Add(envelope);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         relay.Enqueue(envelopes);

@@ -45,9 +45,12 @@ public sealed class LeaseTests(FleetFixture fleet)
         Assert.Equal(2, done.GetProperty("attempts").GetInt32());
         Assert.Equal(rescuerId, done.GetProperty("workerId").GetString());
 
-        // Thawed, the hung worker finishes attempt 1 and reports it: the gateway ignores it.
+        // Thawed, the hung worker learns that attempt 1 was superseded and stops it, or (if its
+        // handler got there first) reports it: either way the gateway keeps attempt 2's result.
         hung.Thaw();
-        await Eventually.True(() => Task.FromResult(hung.Output.Any(l => l.Contains($"Job {id} attempt 1 reported JobSucceeded", StringComparison.Ordinal))),
+        await Eventually.True(() => Task.FromResult(hung.Output.Any(l =>
+                l.Contains($"Job {id} attempt 1 reported JobSucceeded", StringComparison.Ordinal)
+                || l.Contains($"Job {id} attempt 1 was stopped", StringComparison.Ordinal))),
             s_timeout, () => hung.Tail());
         await Task.Delay(500);
         var after = await fleet.StatusAsync(Chaos, id);
@@ -57,6 +60,22 @@ public sealed class LeaseTests(FleetFixture fleet)
         Assert.Equal(done.GetProperty("executionTime").GetInt64(), after.GetProperty("executionTime").GetInt64());
         hung.Stop(TimeSpan.FromSeconds(10));
         rescuer.Stop(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_job_longer_than_the_detach_limit_lets_its_message_go_and_completes_on_its_lease()
+    {
+        var (worker, workerId) = await StartChaosWorkerAsync("detaching", ("Worker__DetachAfter", "00:00:01"));
+        using var _ = worker;
+        var id = await fleet.SubmitAsync(Chaos, """{"input": {"sleep_s": 3}}""");
+
+        var done = await fleet.WaitForStatusAsync(Chaos, id, "COMPLETED", s_timeout);
+
+        Assert.Equal(1, done.GetProperty("attempts").GetInt32());
+        Assert.Equal(workerId, done.GetProperty("workerId").GetString());
+        Assert.Contains(worker.Output, l => l.Contains($"Job {id} attempt 1 has run", StringComparison.Ordinal)
+            && l.Contains("its message is acknowledged", StringComparison.Ordinal));
+        worker.Stop(TimeSpan.FromSeconds(10));
     }
 
     [Fact]

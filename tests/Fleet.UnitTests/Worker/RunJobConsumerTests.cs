@@ -194,6 +194,22 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Drops_a_superseded_attempt_but_runs_the_current_one()
+    {
+        var stale = Job("""{"echo": "stale"}""");
+        var current = stale with { Attempt = 2 };
+        await _harness.Bus.Publish(new AttemptsSuperseded([new SupersededAttempt(stale.JobId, 2)]));
+        Assert.True(await _harness.Consumed.Any<AttemptsSuperseded>());
+
+        await _harness.Bus.Publish(stale);
+        await _harness.Bus.Publish(current);
+
+        var succeeded = await PublishedFor<JobSucceeded>(current.JobId);
+        Assert.Equal(2, succeeded.Attempt);
+        Assert.Single(_harness.Published.Select<JobSucceeded>(m => m.Context.Message.JobId == stale.JobId));
+    }
+
+    [Fact]
     public async Task Runs_no_more_jobs_at_once_than_the_endpoint_concurrency()
     {
         // Here echo runs one job per worker at a time.
