@@ -117,8 +117,7 @@ public sealed partial class ChaosTests(FleetFixture fleet, ITestOutputHelper out
         }
 
         await submission;
-        await Eventually.True(async () => (await CountAsync(ids, "status = 'COMPLETED'")) == jobs,
-            TimeSpan.FromSeconds(180), () => fleet.Gateway.Tail() + "\n" + fleet.Worker.Tail());
+        await WaitUntilAllCompletedAsync(ids, TimeSpan.FromSeconds(180));
         var lost = jobs - await CountAsync(ids, "status = 'COMPLETED'");
         Report($"RabbitMQ restarted: accepted {ids.Count}, {duringOutage} of them while it stopped, was down or started, lost {lost}");
         Assert.Equal(jobs, ids.Count);
@@ -184,6 +183,26 @@ public sealed partial class ChaosTests(FleetFixture fleet, ITestOutputHelper out
         Assert.All(refusals, r => Assert.Equal(HttpStatusCode.ServiceUnavailable, r.Code));
         Assert.All(refusals, r => Assert.True(r.RetryAfter, "a 503 without Retry-After"));
         Assert.Equal(ids.Count, completed);
+    }
+
+    /// <summary>Waits until every job completed; else fails with what the unfinished ones look like.</summary>
+    private async Task WaitUntilAllCompletedAsync(IReadOnlyCollection<string> ids, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await CountAsync(ids, "status = 'COMPLETED'") < ids.Count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                var unfinished = await fleet.QueryAsync<string>(
+                    "SELECT concat_ws(' ', id, status, 'attempt', attempt, 'worker', worker_id, 'lease', lease_expires_at, 'losses', lease_losses, error) " +
+                    "FROM jobs WHERE id = ANY($1) AND status <> 'COMPLETED' LIMIT 10", ids.Select(Guid.Parse).ToArray());
+                var outbox = await fleet.QueryAsync<long>("SELECT count(*) FROM outbox_messages");
+                Assert.Fail($"not all {ids.Count} jobs completed within {timeout}; outbox rows {outbox[0]}; unfinished:\n{string.Join('\n', unfinished)}\n" +
+                    fleet.Gateway.Tail(15) + "\n" + fleet.Worker.Tail(15));
+            }
+
+            await Task.Delay(500);
+        }
     }
 
     /// <summary>To the test's output and to the console, where <c>./fleet test</c> shows it.</summary>
