@@ -38,7 +38,7 @@ public sealed class JobRunner(
         var startedAt = time.GetUtcNow();
         var attempt = new CancellationTokenSource();
         attempt.CancelAfter(job.ExecutionTimeoutMs);
-        running.Add(job.JobId, job.Attempt, attempt);
+        var run = running.Add(job.JobId, job.Attempt, attempt);
         if (cancelled.Drops(job.JobId, job.Attempt))
         {
             // Cancelled between the consumer's last look and the line above, where the
@@ -46,10 +46,10 @@ public sealed class JobRunner(
             attempt.Cancel();
         }
 
-        return new StartedAttempt(startedAt, Task.Run(() => RunAsync(job, startedAt, attempt, slot)));
+        return new StartedAttempt(startedAt, Task.Run(() => RunAsync(job, run, startedAt, attempt, slot)));
     }
 
-    private async Task RunAsync(RunJob job, DateTimeOffset startedAt, CancellationTokenSource attempt, SemaphoreSlim slot)
+    private async Task RunAsync(RunJob job, object run, DateTimeOffset startedAt, CancellationTokenSource attempt, SemaphoreSlim slot)
     {
         var runaway = false;
         try
@@ -75,7 +75,7 @@ public sealed class JobRunner(
         }
         finally
         {
-            running.Remove(job.JobId);
+            running.Remove(run);
             if (!runaway)
             {
                 // A runaway handler still computes: its slot stays taken while the worker drains.

@@ -10,14 +10,16 @@ namespace Fleet.Worker.Sdk;
 /// </summary>
 public sealed class RunningJobs
 {
-    private readonly ConcurrentDictionary<Guid, (int Attempt, CancellationTokenSource Cancellation)> _jobs = new();
+    // By run, not by job: the same job may run here twice at once (RabbitMQ delivering its message
+    // again while the first run still reports, or a newer attempt), and each run is its own entry.
+    private readonly ConcurrentDictionary<object, (Guid JobId, int Attempt, CancellationTokenSource Cancellation)> _jobs = new();
     private readonly Lock _idleLock = new();
     private long _idleSince = Stopwatch.GetTimestamp();
     private TaskCompletionSource _drained = Completed();
 
     public int Count => _jobs.Count;
 
-    public IReadOnlyList<Guid> Snapshot() => [.. _jobs.Keys];
+    public IReadOnlyList<Guid> Snapshot() => [.. _jobs.Values.Select(j => j.JobId).Distinct()];
 
     /// <summary>Seconds since the last job here ended (or since start); null while a job runs.</summary>
     public double? IdleSeconds()
@@ -40,7 +42,8 @@ public sealed class RunningJobs
         }
     }
 
-    public void Add(Guid jobId, int attempt, CancellationTokenSource cancellation)
+    /// <summary>Registers a run; returns its handle for <see cref="Remove"/>.</summary>
+    public object Add(Guid jobId, int attempt, CancellationTokenSource cancellation)
     {
         lock (_idleLock)
         {
@@ -49,15 +52,17 @@ public sealed class RunningJobs
                 _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            _jobs[jobId] = (attempt, cancellation);
+            var run = new object();
+            _jobs[run] = (jobId, attempt, cancellation);
+            return run;
         }
     }
 
-    public void Remove(Guid jobId)
+    public void Remove(object run)
     {
         lock (_idleLock)
         {
-            if (_jobs.TryRemove(jobId, out _) && _jobs.IsEmpty)
+            if (_jobs.TryRemove(run, out _) && _jobs.IsEmpty)
             {
                 _idleSince = Stopwatch.GetTimestamp();
                 _drained.TrySetResult();
@@ -71,21 +76,26 @@ public sealed class RunningJobs
     /// </summary>
     public bool TryCancel(Guid jobId, int current)
     {
-        if (!_jobs.TryGetValue(jobId, out var job) || job.Attempt >= current)
+        var found = false;
+        foreach (var (_, job) in _jobs)
         {
-            return false;
+            if (job.JobId != jobId || job.Attempt >= current)
+            {
+                continue;
+            }
+
+            found = true;
+            try
+            {
+                job.Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt ended between the lookup and the cancel; nothing left to stop.
+            }
         }
 
-        try
-        {
-            job.Cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The attempt ended between the lookup and the cancel; nothing left to stop.
-        }
-
-        return true;
+        return found;
     }
 
     private static TaskCompletionSource Completed()
