@@ -30,4 +30,11 @@ public sealed class FrontDoorOptions
     /// <summary>… and more than this many per worker the endpoint may have (<c>workersMax</c>).</summary>
     [Range(0, int.MaxValue)]
     public int AdmissionQueuedPerWorker { get; set; } = 500;
+
+    /// <summary>
+    /// How often the queued counts are read again. Between reads every accepted job counts as
+    /// queued, even one that already ran, so a long interval refuses a fast burst too early.
+    /// </summary>
+    [Range(50, 10_000)]
+    public int AdmissionRefreshMs { get; set; } = 200;
 }

@@ -1,14 +1,19 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Fleet.Gateway.FrontDoor;
 
-/// <summary>Every second, counts each endpoint's queued jobs for admission control.</summary>
-public sealed class QueueDepthMonitor(NpgsqlDataSource database, QueueDepths depths, TimeProvider time, ILogger<QueueDepthMonitor> log)
+/// <summary>
+/// Every <see cref="FrontDoorOptions.AdmissionRefreshMs"/> (200 ms), counts each endpoint's queued
+/// jobs for admission control: one small index-only query.
+/// </summary>
+public sealed class QueueDepthMonitor(
+    NpgsqlDataSource database, QueueDepths depths, IOptions<FrontDoorOptions> options, TimeProvider time, ILogger<QueueDepthMonitor> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.AdmissionRefreshMs), time);
         do
         {
             try

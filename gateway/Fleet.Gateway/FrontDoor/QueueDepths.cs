@@ -7,7 +7,7 @@ namespace Fleet.Gateway.FrontDoor;
 
 /// <summary>
 /// Each endpoint's queued-job count for admission control, without a query per request: the count
-/// read from the job table (about every second) plus the jobs accepted since that read began.
+/// read from the job table (every 200 ms) plus the jobs accepted since that read began.
 /// A job accepted while the read runs may be counted twice until the next read: the error is
 /// small and on the side of refusing.
 /// </summary>
