@@ -152,7 +152,9 @@ public sealed class JobRunner(
             try
             {
                 using var timeout = new CancellationTokenSource(s_publishTimeout);
-                await bus.Publish(outcome, timeout.Token);
+                // WaitAsync as well: a publish caught in a connection recovery must not hold the
+                // job (and its slot) even if it misses its token.
+                await bus.Publish(outcome, timeout.Token).WaitAsync(s_publishTimeout + s_publishTimeout);
                 return;
             }
             catch (Exception e) when (e is not ObjectDisposedException)
