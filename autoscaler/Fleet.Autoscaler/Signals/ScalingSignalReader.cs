@@ -1,5 +1,6 @@
 using Fleet.Autoscaler.Scaling;
 using Fleet.Contracts;
+using Fleet.Contracts.Messages;
 using Npgsql;
 
 namespace Fleet.Autoscaler.Signals;
@@ -10,9 +11,6 @@ namespace Fleet.Autoscaler.Signals;
 /// </summary>
 public sealed class ScalingSignalReader(NpgsqlDataSource database, BrokerQueueDepths broker, ILogger<ScalingSignalReader> log)
 {
-    /// <summary>As the gateway's <c>/health</c> counts: a worker silent this long is gone.</summary>
-    public const int LiveForSeconds = 10;
-
     private bool _brokerWarned;
 
     public async Task<ScalingSnapshot> ReadAsync(IReadOnlyList<WorkerPool> pools, CancellationToken cancellationToken)
@@ -36,12 +34,12 @@ public sealed class ScalingSignalReader(NpgsqlDataSource database, BrokerQueueDe
                 WHERE status IN ('IN_QUEUE', 'IN_PROGRESS') AND endpoint_id = ANY($1)
                 GROUP BY endpoint_id, queue
                 """) { Parameters = { new() { Value = endpointIds } } });
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
                 SELECT id, hardware, endpoints, running,
                     extract(epoch FROM now() - idle_since)::float8, extract(epoch FROM now() - last_seen_at)::float8, stopping
                 FROM workers
-                WHERE last_seen_at > now() - interval '{LiveForSeconds} seconds' AND endpoints && $1
-                """) { Parameters = { new() { Value = endpointIds } } });
+                WHERE last_seen_at > now() - $2 * interval '1 second' AND endpoints && $1
+                """) { Parameters = { new() { Value = endpointIds }, new() { Value = WorkerHeartbeat.LiveFor.TotalSeconds } } });
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

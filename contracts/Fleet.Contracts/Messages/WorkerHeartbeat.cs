@@ -17,4 +17,8 @@ public sealed record WorkerHeartbeat(
     long? GpuMemoryFreeMb,
     DateTimeOffset SentAt,
     bool Stopping,
-    double? IdleSeconds);
+    double? IdleSeconds)
+{
+    /// <summary>A worker silent this long counts as gone, for the gateway and the autoscaler alike.</summary>
+    public static readonly TimeSpan LiveFor = TimeSpan.FromSeconds(10);
+}

@@ -1,3 +1,4 @@
+using Fleet.Contracts.Messages;
 using Npgsql;
 
 namespace Fleet.Gateway.Workers;
@@ -18,7 +19,7 @@ public sealed class WorkerDirectory(NpgsqlDataSource database)
             WHERE endpoints @> ARRAY[$1] AND NOT stopping AND last_seen_at > now() - $2 * interval '1 second'
             """);
         command.Parameters.Add(new() { Value = endpointId });
-        command.Parameters.Add(new() { Value = WorkerRegistry.LiveFor.TotalSeconds });
+        command.Parameters.Add(new() { Value = WorkerHeartbeat.LiveFor.TotalSeconds });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return ((int)reader.GetInt64(0), (int)reader.GetInt64(1));

@@ -3,11 +3,9 @@ using Fleet.Contracts.Messages;
 
 namespace Fleet.Gateway.Workers;
 
-/// <summary>The latest heartbeat of every worker. A worker silent for <see cref="LiveFor"/> counts as gone.</summary>
+/// <summary>The latest heartbeat of every worker. A worker silent for <see cref="WorkerHeartbeat.LiveFor"/> counts as gone.</summary>
 public sealed class WorkerRegistry(TimeProvider time)
 {
-    public static readonly TimeSpan LiveFor = TimeSpan.FromSeconds(10);
-
     private readonly ConcurrentDictionary<string, (WorkerHeartbeat Beat, DateTimeOffset ReceivedAt)> _workers = new();
 
     private TaskCompletionSource _gpuHeartbeat = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,6 +43,6 @@ public sealed class WorkerRegistry(TimeProvider time)
     public IReadOnlyList<WorkerHeartbeat> Live()
     {
         var now = time.GetUtcNow();
-        return [.. _workers.Values.Where(w => now - w.ReceivedAt < LiveFor).Select(w => w.Beat)];
+        return [.. _workers.Values.Where(w => now - w.ReceivedAt < WorkerHeartbeat.LiveFor).Select(w => w.Beat)];
     }
 }

@@ -157,6 +157,17 @@ public sealed class FleetFixture : IAsyncLifetime
         return FleetProcess.Start(id, RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu"), environment);
     }
 
+    /// <summary>
+    /// Starts a CPU worker that serves only <paramref name="endpoint"/> and logs every run it
+    /// reports (<c>Job … attempt … reported …</c>), so tests can count handler runs; its id is
+    /// <c>cpu-{name}-{random}</c>.
+    /// </summary>
+    public (FleetProcess Process, string Id) StartEndpointWorker(string name, string endpoint, params (string Key, string Value)[] settings)
+    {
+        var id = $"cpu-{name}-{Guid.NewGuid().ToString("N")[..6]}";
+        return (StartCpuWorker(id, [("Worker__Endpoints__0", endpoint), ("Logging__LogLevel__Fleet.Worker.Sdk.JobRunner", "Debug"), .. settings]), id);
+    }
+
     /// <summary>Starts a GPU worker process (on the CPU device here); extra settings as (key, value).</summary>
     public FleetProcess StartGpuWorker(string id, params (string Key, string Value)[] settings)
     {
@@ -378,14 +389,8 @@ public sealed class FleetFixture : IAsyncLifetime
     }
 
     /// <summary>Rows in the job and outbox tables, to prove that a refused request persisted nothing.</summary>
-    public async Task<(long Jobs, long Outbox)> CountRowsAsync()
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        var jobs = (long)(await new NpgsqlCommand("SELECT count(*) FROM jobs", connection).ExecuteScalarAsync())!;
-        var outbox = (long)(await new NpgsqlCommand("SELECT count(*) FROM outbox_messages", connection).ExecuteScalarAsync())!;
-        return (jobs, outbox);
-    }
+    public async Task<(long Jobs, long Outbox)> CountRowsAsync() =>
+        ((await QueryAsync<long>("SELECT count(*) FROM jobs"))[0], (await QueryAsync<long>("SELECT count(*) FROM outbox_messages"))[0]);
 
     /// <summary>
     /// Asserts that nothing was persisted since <paramref name="before"/>: no job, no outbox row

@@ -22,9 +22,7 @@ public sealed partial class ChaosTests(FleetFixture fleet, ITestOutputHelper out
     {
         const int jobs = 500;
         var workers = new List<FleetProcess>();
-        FleetProcess StartWorker(string name) =>
-            fleet.StartCpuWorker($"cpu-chaos-{name}-{Guid.NewGuid().ToString("N")[..6]}",
-                ("Worker__Endpoints__0", Chaos), ("Logging__LogLevel__Fleet.Worker.Sdk.JobRunner", "Debug"));
+        FleetProcess StartWorker(string name) => fleet.StartEndpointWorker($"chaos-{name}", Chaos).Process;
         try
         {
             workers.Add(StartWorker("steady"));

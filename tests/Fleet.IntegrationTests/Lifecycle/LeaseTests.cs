@@ -11,8 +11,7 @@ public sealed class LeaseTests(FleetFixture fleet)
 
     private async Task<(FleetProcess Process, string Id)> StartChaosWorkerAsync(string name, params (string Key, string Value)[] settings)
     {
-        var id = $"cpu-{name}-{Guid.NewGuid().ToString("N")[..6]}";
-        var process = fleet.StartCpuWorker(id, [("Worker__Endpoints__0", Chaos), ("Logging__LogLevel__Fleet.Worker.Sdk.JobRunner", "Debug"), .. settings]);
+        var (process, id) = fleet.StartEndpointWorker(name, Chaos, settings);
         await fleet.WaitForWorkerAsync(process, id);
         return (process, id);
     }
@@ -81,8 +80,8 @@ public sealed class LeaseTests(FleetFixture fleet)
     [Fact]
     public async Task A_handler_that_ignores_its_cancellation_is_stopped_by_its_worker_exiting_after_the_grace_period()
     {
-        var id = "cpu-runaway-" + Guid.NewGuid().ToString("N")[..6];
-        using var worker = fleet.StartCpuWorker(id, ("Worker__Endpoints__0", FleetFixture.RunawayEndpoint), ("Worker__CancelGrace", "00:00:01"));
+        var (worker, id) = fleet.StartEndpointWorker("runaway", FleetFixture.RunawayEndpoint, ("Worker__CancelGrace", "00:00:01"));
+        using var _ = worker;
         await fleet.WaitForWorkerAsync(worker, id);
         var job = await fleet.SubmitAsync(FleetFixture.RunawayEndpoint, """{"input": {"sleep_s": 120, "ignore_cancel": true}}""");
         await fleet.WaitForStatusAsync(FleetFixture.RunawayEndpoint, job, "IN_PROGRESS", s_timeout);
