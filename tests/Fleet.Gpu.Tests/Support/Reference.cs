@@ -83,4 +83,19 @@ public static class Reference
 
         return values;
     }
+
+    /// <summary>
+    /// Asserts that two runs of the same model agree to float32 rounding. Exact equality is too
+    /// strict: libtorch's CPU kernels choose their thread count per call (fewer on a loaded
+    /// machine), so a reduction may sum in another order and differ in the last bits.
+    /// </summary>
+    public static void AssertClose(IEnumerable<float> expected, IEnumerable<float> actual, string what)
+    {
+        float[] want = [.. expected], got = [.. actual];
+        Xunit.Assert.Equal(want.Length, got.Length);
+        for (int i = 0; i < want.Length; i++)
+        {
+            Xunit.Assert.True(Math.Abs(want[i] - got[i]) <= 1e-5 * (1 + Math.Abs(want[i])), $"{what}: value {i} is {got[i]}, expected {want[i]}");
+        }
+    }
 }
