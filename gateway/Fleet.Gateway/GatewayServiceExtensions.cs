@@ -43,6 +43,7 @@ public static class GatewayServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<KeyRateLimiter>();
+        builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<QueueDepths>();
         builder.Services.AddHostedService<QueueDepthMonitor>();
         builder.Services.AddWebhooks(builder.Configuration);

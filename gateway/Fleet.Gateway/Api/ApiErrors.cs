@@ -42,6 +42,21 @@ public static class ApiErrors
             await context.Response.WriteAsJsonAsync(problem, options: null, ApiProblems.ContentType);
         }));
 
+        // Kestrel's verdict on a broken request (bad framing, a body that stopped arriving, a body
+        // past its limit) read anywhere is the client's error: its own status, no stack trace.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await ApiProblems.UnreadableBody(e.StatusCode, e.Message).ExecuteAsync(context);
+            }
+        });
+
         app.UseStatusCodePages(async context =>
         {
             var response = context.HttpContext.Response;

@@ -36,6 +36,20 @@ public static class ApiProblems
     public static IResult TooLarge(long limit) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"This route accepts bodies of at most {limit} bytes.");
 
+    /// <summary>503 with Retry-After: the gateway cannot take this request now; nothing was changed.</summary>
+    public static IResult Unavailable(string detail, HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Problem(StatusCodes.Status503ServiceUnavailable, "The gateway is busy.", detail);
+    }
+
+    /// <summary>
+    /// A body the server could not read: broken framing (400) or one that stopped arriving (408).
+    /// A client's fault, answered as such, with no stack trace logged.
+    /// </summary>
+    public static IResult UnreadableBody(int status, string detail) =>
+        Problem(status, "The request body could not be read.", detail);
+
     public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "Not allowed in the job's state.", detail);
 
     public static ProblemDetails Create(int status, string title, string detail) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fleet.Contracts;
+using Fleet.Gateway.Admission;
 using Fleet.Contracts.Endpoints;
 using Fleet.Gateway.Auth;
 using Fleet.Gateway.FrontDoor;
@@ -7,7 +8,6 @@ using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Webhooks;
 using Fleet.Gateway.Workers;
 using Fleet.ServiceDefaults;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Gateway.Api;
@@ -42,10 +42,10 @@ public static class JobApi
 
     private static async Task<IResult> RunAsync(
         string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
-        QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks, CancellationToken cancellationToken)
+        QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks, BodyBudget budget, CancellationToken cancellationToken)
     {
         var (admitted, problem) = await AdmitAsync(
-            endpointId, request, endpoints, validator, depths, webhooks, frontDoor.Value.RunBodyLimitBytes, cancellationToken);
+            endpointId, request, endpoints, validator, depths, webhooks, budget, frontDoor.Value.RunBodyLimitBytes, cancellationToken);
         if (admitted is null)
         {
             return problem!;
@@ -57,23 +57,23 @@ public static class JobApi
     }
 
     private static async Task<IResult> RunSyncAsync(
-        string endpointId, HttpRequest request, int? wait, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
+        string endpointId, HttpRequest request, string? wait, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
         JobCompletionNotifier notifier, QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks,
-        CancellationToken cancellationToken)
+        BodyBudget budget, CancellationToken cancellationToken)
     {
-        if (wait is < MinWaitMs or > MaxWaitMs)
+        if (!QueryNumber.TryRead(wait, MinWaitMs, MaxWaitMs, DefaultWaitMs, out var waitMs))
         {
-            return ApiProblems.BadRequest(new Dictionary<string, string[]> { ["wait"] = [$"Must be from {MinWaitMs} to {MaxWaitMs} ms."] });
+            return ApiProblems.BadRequest(new Dictionary<string, string[]> { ["wait"] = [$"Must be a whole number of ms from {MinWaitMs} to {MaxWaitMs}."] });
         }
 
         var (admitted, problem) = await AdmitAsync(
-            endpointId, request, endpoints, validator, depths, webhooks, frontDoor.Value.RunSyncBodyLimitBytes, cancellationToken);
+            endpointId, request, endpoints, validator, depths, webhooks, budget, frontDoor.Value.RunSyncBodyLimitBytes, cancellationToken);
         if (admitted is null)
         {
             return problem!;
         }
 
-        var waitFor = TimeSpan.FromMilliseconds(wait ?? DefaultWaitMs);
+        var waitFor = TimeSpan.FromMilliseconds(waitMs);
         var jobId = Guid.CreateVersion7();
         var ended = notifier.Watch(jobId);
         try
@@ -119,7 +119,7 @@ public static class JobApi
     /// </summary>
     private static async Task<(Admitted?, IResult?)> AdmitAsync(
         string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, QueueDepths depths,
-        WebhookAddressGuard webhooks, long bodyLimit, CancellationToken cancellationToken)
+        WebhookAddressGuard webhooks, BodyBudget budget, long bodyLimit, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out var endpoint))
         {
@@ -132,7 +132,7 @@ public static class JobApi
                 $"Endpoint '{endpoint.Id}' has too many queued jobs; retry later.", TimeSpan.FromSeconds(5), request.HttpContext));
         }
 
-        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, bodyLimit, cancellationToken);
+        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, budget, bodyLimit, cancellationToken);
         if (submission is null)
         {
             return (null, problem);
@@ -247,7 +247,7 @@ public static class JobApi
     }
 
     private static async Task<IResult> ListAsync(
-        string endpointId, string? status, string? before, int? limit, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+        string endpointId, string? status, string? before, string? limit, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out _))
         {
@@ -265,7 +265,7 @@ public static class JobApi
 
     /// <summary>Re-queues, as with /retry, up to <c>limit</c> (default 100) dead-lettered jobs, oldest first.</summary>
     private static async Task<IResult> RedriveAsync(
-        string endpointId, string? status, int? limit, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+        string endpointId, string? status, string? limit, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out var endpoint))
         {
@@ -287,7 +287,7 @@ public static class JobApi
     }
 
     private static bool TryReadListFilter(
-        string? status, string? before, int? limit, out string[] statuses, out Guid? after, out int take, out Dictionary<string, string[]> errors)
+        string? status, string? before, string? limit, out string[] statuses, out Guid? after, out int take, out Dictionary<string, string[]> errors)
     {
         errors = [];
         statuses = status is null
@@ -311,8 +311,7 @@ public static class JobApi
             }
         }
 
-        take = limit ?? 100;
-        if (take is < 1 or > 1000)
+        if (!QueryNumber.TryRead(limit, 1, 1000, 100, out take))
         {
             errors["limit"] = ["Must be from 1 to 1000."];
         }
@@ -346,45 +345,32 @@ public static class JobApi
     };
 
     private static async Task<(JobSubmission?, IResult?)> ReadSubmissionAsync(
-        HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, WebhookAddressGuard webhooks, long bodyLimit,
-        CancellationToken cancellationToken)
+        HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, WebhookAddressGuard webhooks, BodyBudget budget,
+        long bodyLimit, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > bodyLimit)
+        var (body, unread) = await RequestBody.ReadAsync(request.HttpContext, bodyLimit, budget, cancellationToken);
+        if (body is null)
         {
-            return (null, ApiProblems.TooLarge(bodyLimit));
-        }
-
-        // A body without a length (chunked) is cut off by the server at the same limit.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = bodyLimit;
-        }
-
-        JsonDocument body;
-        try
-        {
-            body = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, ApiProblems.TooLarge(bodyLimit));
-        }
-        catch (JsonException e)
-        {
-            return (null, ApiProblems.BadRequest(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {e.Message}"] }));
+            return (null, unread);
         }
 
         using (body)
         {
+            if (JsonTextCheck.Find(body.Bytes.Span) is { } broken)
+            {
+                return (null, ApiProblems.BadRequest(new Dictionary<string, string[]> { [broken.Field] = [broken.Problem] }));
+            }
+
+            using var document = JsonDocument.Parse(body.Bytes, new JsonDocumentOptions { MaxDepth = JsonTextCheck.MaxDepth });
             var errors = new Dictionary<string, string[]>();
-            var submission = validator.Validate(body.RootElement, endpoint.Handler, errors);
+            var submission = validator.Validate(document.RootElement, endpoint.Handler, errors);
             if (submission?.Webhook is { } webhook && await webhooks.CheckAsync(new Uri(webhook), cancellationToken) is { } refused)
             {
                 errors["webhook"] = [refused];
                 submission = null;
             }
 
-            // Clone: the submission outlives the document that is disposed here.
+            // Clone: the submission outlives the document and the body that are released here.
             return submission is null
                 ? (null, ApiProblems.BadRequest(errors))
                 : (submission with { Input = submission.Input.Clone() }, null);

@@ -37,4 +37,16 @@ public sealed class FrontDoorOptions
     /// </summary>
     [Range(50, 10_000)]
     public int AdmissionRefreshMs { get; set; } = 200;
+
+    /// <summary>
+    /// Request-body bytes this gateway holds at once, summed over all requests being read and
+    /// admitted: beyond it a request is answered 503 with Retry-After before its body is read.
+    /// Memory for a body is a small multiple of its size, so this bounds the gateway's memory.
+    /// </summary>
+    [Range(1_048_576, long.MaxValue)]
+    public long BodyBytesInFlight { get; set; } = 128 * 1024 * 1024;
+
+    /// <summary>The same bound for one API key (429 with Retry-After), so one client cannot take all of it.</summary>
+    [Range(1_048_576, long.MaxValue)]
+    public long BodyBytesInFlightPerKey { get; set; } = 64 * 1024 * 1024;
 }

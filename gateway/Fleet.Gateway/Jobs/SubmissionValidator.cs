@@ -62,16 +62,49 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
             return;
         }
 
-        var results = new List<ValidationResult>();
-        if (value is not null && !Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
+        if (value is null)
         {
-            foreach (var result in results)
+            return;
+        }
+
+        foreach (var (member, message) in ValidationProblems(value))
+        {
+            errors[member.Length == 0 ? "input" : "input." + JsonNameOf(type, member)] = [message];
+        }
+    }
+
+    /// <summary>
+    /// The DataAnnotations verdict on the input record. An attribute that throws (a
+    /// <c>[Range(0, 10)]</c> on a double converts the value to int and overflows on 1e10) is a wrong
+    /// value of that field, never a server error: each property is then checked alone to name it.
+    /// </summary>
+    private static IEnumerable<(string Member, string Message)> ValidationProblems(object value)
+    {
+        var results = new List<ValidationResult>();
+        try
+        {
+            Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true);
+            return results.SelectMany(r => r.MemberNames.DefaultIfEmpty("").Select(m => (m, r.ErrorMessage ?? "Is not valid.")));
+        }
+        catch (Exception e) when (e is OverflowException or InvalidCastException or FormatException or ArgumentException)
+        {
+            var problems = new List<(string, string)>();
+            foreach (var property in value.GetType().GetProperties())
             {
-                foreach (var member in result.MemberNames.DefaultIfEmpty(""))
+                results.Clear();
+                try
                 {
-                    errors[member.Length == 0 ? "input" : "input." + JsonNameOf(type, member)] = [result.ErrorMessage ?? "is not valid"];
+                    var context = new ValidationContext(value) { MemberName = property.Name };
+                    Validator.TryValidateProperty(property.GetValue(value), context, results);
+                    problems.AddRange(results.Select(r => (property.Name, r.ErrorMessage ?? "Is not valid.")));
+                }
+                catch (Exception inner) when (inner is OverflowException or InvalidCastException or FormatException or ArgumentException)
+                {
+                    problems.Add((property.Name, "Is out of the range this field accepts."));
                 }
             }
+
+            return problems;
         }
     }
 

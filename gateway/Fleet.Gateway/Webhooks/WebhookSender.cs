@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,27 +27,47 @@ public sealed class WebhookSender(
 
     private static readonly TimeSpan s_maxDelay = TimeSpan.FromMinutes(30);
 
+    // A claim outlasts its attempt's timeout by this much, so a slow database write of the result is no race.
+    private static readonly TimeSpan s_claimMargin = TimeSpan.FromSeconds(30);
+
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
 
     /// <summary>Called after a transaction that created deliveries committed: look now, not at the next tick.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var slots = new SemaphoreSlim(options.Value.Concurrency);
+        var concurrency = options.Value.Concurrency;
+        using var slots = new SemaphoreSlim(concurrency);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                foreach (var delivery in await ReadDueAsync(stoppingToken))
+                // Claim only as many as can be sent now: a claimed row waits for no slot, so it is never
+                // sent from a list that went stale while an earlier send of it finished (the cause of
+                // repeated POSTs when more than Concurrency deliveries came due at once).
+                await slots.WaitAsync(stoppingToken);
+                var free = 1;
+                while (free < concurrency && slots.Wait(0, CancellationToken.None))
                 {
-                    if (!_inFlight.TryAdd(delivery.Id, 0))
-                    {
-                        continue;
-                    }
+                    free++;
+                }
 
-                    await slots.WaitAsync(stoppingToken);
+                var claimed = new List<Due>();
+                try
+                {
+                    claimed = await ClaimDueAsync(free, stoppingToken);
+                }
+                finally
+                {
+                    if (free > claimed.Count)
+                    {
+                        slots.Release(free - claimed.Count);
+                    }
+                }
+
+                foreach (var delivery in claimed)
+                {
                     _ = Task.Run(async () =>
                     {
                         try
@@ -57,15 +76,19 @@ public sealed class WebhookSender(
                         }
                         finally
                         {
-                            _inFlight.TryRemove(delivery.Id, out _);
                             slots.Release();
                         }
                     }, CancellationToken.None);
                 }
+
+                if (claimed.Count == free)
+                {
+                    continue; // More may be due: claim again as soon as a slot frees.
+                }
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
-                log.LogWarning("Reading due webhook deliveries failed: {Error}", e.Message);
+                log.LogWarning("Claiming due webhook deliveries failed: {Error}", e.Message);
             }
 
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -81,18 +104,38 @@ public sealed class WebhookSender(
         }
     }
 
-    private async Task<List<Due>> ReadDueAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes up to <paramref name="count"/> due deliveries for this sender by moving their
+    /// <c>next_attempt_at</c> past the attempt's timeout: no other loop or gateway sees them due
+    /// meanwhile, and that timestamp is the claim the attempt's record must match. If this gateway
+    /// dies mid-send, the delivery comes due again when the claim runs out (at least once, never
+    /// twice while all is well).
+    /// </summary>
+    private async Task<List<Due>> ClaimDueAsync(int count, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(
-            $"SELECT d.id, d.url, d.attempts, {string.Join(", ", JobRows.Columns.Split(", ").Select(c => "j." + c))} " +
-            "FROM webhook_deliveries d JOIN jobs j ON j.id = d.job_id " +
-            "WHERE d.state = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at LIMIT 200");
-        command.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
+        var now = time.GetUtcNow();
+        // Microsecond precision, as PostgreSQL stores it, so the record's match on it is exact.
+        var claimedUntil = new DateTimeOffset((now + options.Value.AttemptTimeout + s_claimMargin).Ticks / 10 * 10, TimeSpan.Zero);
+        await using var command = database.CreateCommand($"""
+            WITH claimed AS (
+                UPDATE webhook_deliveries SET next_attempt_at = $2
+                WHERE id IN (
+                    SELECT id FROM webhook_deliveries
+                    WHERE state = 'pending' AND next_attempt_at <= $1
+                    ORDER BY next_attempt_at LIMIT $3
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id, job_id, url, attempts)
+            SELECT c.id, c.url, c.attempts, {string.Join(", ", JobRows.Columns.Split(", ").Select(c => "j." + c))}
+            FROM claimed c JOIN jobs j ON j.id = c.job_id
+            """);
+        command.Parameters.Add(new() { Value = now.UtcDateTime });
+        command.Parameters.Add(new() { Value = claimedUntil.UtcDateTime });
+        command.Parameters.Add(new() { Value = count });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var due = new List<Due>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            due.Add(new Due(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), JobRows.Read(reader, offset: 3)));
+            due.Add(new Due(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), JobRows.Read(reader, offset: 3), claimedUntil));
         }
 
         return due;
@@ -129,32 +172,43 @@ public sealed class WebhookSender(
 
         var duration = (int)time.GetElapsedTime(started).TotalMilliseconds;
         var delivered = status is >= 200 and < 300;
+        // A redirect is an answer, not a fault: redirects are not followed (SSRF), so trying again cannot help.
+        var redirected = status is >= 300 and < 400;
         var attempt = delivery.Attempts + 1;
-        var state = delivered ? "delivered" : attempt >= options.Value.MaxAttempts ? "failed" : "pending";
-        await RecordAsync(delivery.Id, now, status, error, duration, state, now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, s_maxDelay), CancellationToken.None);
+        var state = delivered ? "delivered" : redirected || attempt >= options.Value.MaxAttempts ? "failed" : "pending";
+        if (redirected)
+        {
+            error = $"redirected (HTTP {status}); webhooks do not follow redirects";
+        }
+
+        await RecordAsync(delivery, now, status, error, duration, state, now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, s_maxDelay));
         if (state != "pending")
         {
             log.LogInformation("Webhook delivery {DeliveryId} of job {JobId}: {State} after {Attempts} attempts", delivery.Id, delivery.Job.Id, state, attempt);
         }
     }
 
-    private async Task RecordAsync(
-        Guid id, DateTimeOffset at, int? status, string? error, int durationMs, string state, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken)
+    /// <summary>Records the attempt, only under the claim it was sent with (a claim that ran out was taken over).</summary>
+    private async Task RecordAsync(Due delivery, DateTimeOffset at, int? status, string? error, int durationMs, string state, DateTimeOffset nextAttemptAt)
     {
         await using var command = database.CreateCommand("""
             UPDATE webhook_deliveries SET attempts = attempts + 1, state = $2, next_attempt_at = $3,
                 delivered_at = CASE WHEN $2 = 'delivered' THEN $4 END,
                 attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('at', $4, 'status', $5::int, 'error', $6::text, 'durationMs', $7))
-            WHERE id = $1
+            WHERE id = $1 AND next_attempt_at = $8
             """);
-        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = delivery.Id });
         command.Parameters.Add(new() { Value = state });
         command.Parameters.Add(new() { Value = nextAttemptAt.UtcDateTime });
         command.Parameters.Add(new() { Value = at.UtcDateTime });
         command.Parameters.Add(new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = durationMs });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.Add(new() { Value = delivery.ClaimedUntil.UtcDateTime });
+        if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+        {
+            log.LogWarning("Webhook delivery {DeliveryId}: its claim ran out before the attempt was recorded; the attempt is not recorded", delivery.Id);
+        }
     }
 
     /// <summary><c>v1=</c> and the hex HMAC-SHA256 of <c>timestamp + "." + body</c> (README shows how to check it).</summary>
@@ -166,5 +220,5 @@ public sealed class WebhookSender(
         return "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
     }
 
-    private sealed record Due(Guid Id, string Url, int Attempts, JobRecord Job);
+    private sealed record Due(Guid Id, string Url, int Attempts, JobRecord Job, DateTimeOffset ClaimedUntil);
 }

@@ -10,7 +10,9 @@ namespace Fleet.IntegrationTests.Gateway;
 
 /// <summary>
 /// Generated and mutated requests against every /v2 route (seeded, so a failure can be replayed):
-/// no 5xx, no hang, a JSON body on every answer, and no job persisted but those accepted.
+/// no 5xx, no hang, a JSON body on every answer, no unhandled exception in the gateway's log, and no
+/// job persisted but those accepted. Besides mutations of valid bodies, a share of the requests are
+/// the hard cases of <see cref="FuzzCases"/>: limit numbers, broken Unicode, NUL.
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class FuzzTests(FleetFixture fleet, ITestOutputHelper output)
@@ -43,6 +45,8 @@ public sealed class FuzzTests(FleetFixture fleet, ITestOutputHelper output)
     public async Task Ten_thousand_generated_requests_get_no_5xx_no_hang_and_only_accepted_jobs_persist()
     {
         var before = await fleet.CountRowsAsync();
+        var gateway = fleet.Gateway;
+        var unhandledBefore = Unhandled(gateway);
         var counts = new ConcurrentDictionary<int, int>();
         var failures = new ConcurrentBag<string>();
         var acceptedJobs = new ConcurrentDictionary<string, byte>();
@@ -91,6 +95,7 @@ public sealed class FuzzTests(FleetFixture fleet, ITestOutputHelper output)
         Console.WriteLine($"fuzz status codes: {string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key}={c.Value}"))}");
 
         Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(20)));
+        Assert.True(Unhandled(gateway) == unhandledBefore, "the gateway logged unhandled exceptions:\n" + gateway.Tail(60));
         Assert.Equal(Requests, counts.Values.Sum());
         var after = await fleet.CountRowsAsync();
         Assert.Equal(before.Jobs + acceptedJobs.Count, after.Jobs);
@@ -108,6 +113,22 @@ public sealed class FuzzTests(FleetFixture fleet, ITestOutputHelper output)
             2 => new string('e', 300),
             _ => Endpoint,
         };
+        byte[] body;
+        switch (random.Next(10))
+        {
+            case < 2:
+                (endpoint, body) = FuzzCases.NumberCase(random);
+                route = random.Next(4) == 0 ? "runsync" : "run";
+                break;
+            case < 4:
+                body = FuzzCases.TextCase(random);
+                route = random.Next(4) == 0 ? "runsync" : "run";
+                break;
+            default:
+                body = Encoding.UTF8.GetBytes(Mutate(random, s_bodies[random.Next(s_bodies.Length)]));
+                break;
+        }
+
         var jobId = random.Next(5) switch
         {
             0 => Guid.NewGuid().ToString(),
@@ -115,12 +136,14 @@ public sealed class FuzzTests(FleetFixture fleet, ITestOutputHelper output)
             _ => knownIds.TryPeek(out var id) ? knownIds.ElementAt(random.Next(Math.Min(knownIds.Count, 50))) : Guid.NewGuid().ToString(),
         };
         var path = $"v2/{endpoint}/{route.Replace("{id}", jobId, StringComparison.Ordinal)}";
-        path += random.Next(8) switch
+        path += random.Next(10) switch
         {
             0 => "/",
             1 => "?wait=" + random.Next(-5, 400_000),
             2 => "?status=" + (random.Next(2) == 0 ? "FAILED" : Uri.EscapeDataString(Noise(random, 5))) + "&limit=" + random.Next(-3, 2000),
             3 => "?before=" + Uri.EscapeDataString(Noise(random, 10)),
+            4 => "?wait=" + FuzzCases.QueryNumber(random),
+            5 => "?limit=" + FuzzCases.QueryNumber(random),
             _ => route == "runsync" ? "?wait=1000" : "",
         };
         var method = random.Next(10) switch
@@ -135,7 +158,7 @@ public sealed class FuzzTests(FleetFixture fleet, ITestOutputHelper output)
         var request = new HttpRequestMessage(method, path);
         if (method != HttpMethod.Get)
         {
-            request.Content = new StringContent(Mutate(random, s_bodies[random.Next(s_bodies.Length)]), Encoding.UTF8);
+            request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = random.Next(6) switch
             {
                 0 => null,
@@ -192,6 +215,10 @@ public sealed class FuzzTests(FleetFixture fleet, ITestOutputHelper output)
 
         return text.ToString();
     }
+
+    /// <summary>Lines of the gateway's log that report an exception nobody handled (each was a 500).</summary>
+    private static int Unhandled(FleetProcess gateway) =>
+        gateway.Output.Count(line => line.Contains("unhandled exception", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>HTTP clients refuse non-ASCII and control characters in header values: keep the rest of the noise.</summary>
     private static string HeaderSafe(string value) => string.Concat(value.Select(c => c is >= ' ' and <= '~' ? c : '?'));

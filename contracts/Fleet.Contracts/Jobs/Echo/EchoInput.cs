@@ -12,12 +12,12 @@ public sealed record EchoInput
     public JsonElement? Echo { get; init; }
 
     [JsonPropertyName("sleep_s")]
-    [Range(0, 86_400, ErrorMessage = "Must be a number of seconds from {1} to {2}.")]
+    [Range(0d, 86_400d, ErrorMessage = "Must be a number of seconds from {1} to {2}.")]
     public double? SleepSeconds { get; init; }
 
     /// <summary>While sleeping, report progress this often (Fleet addition, for trying progress reports).</summary>
     [JsonPropertyName("progress_every_s")]
-    [Range(0.05, 3_600, ErrorMessage = "Must be a number of seconds from {1} to {2}.")]
+    [Range(0.05d, 3_600d, ErrorMessage = "Must be a number of seconds from {1} to {2}.")]
     public double? ProgressEverySeconds { get; init; }
 
     /// <summary>Sleep without watching the cancellation token, as a misbehaving handler would (Fleet addition, for trying the worker's grace period).</summary>
