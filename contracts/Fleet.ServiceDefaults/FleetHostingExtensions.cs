@@ -30,6 +30,7 @@ public static class FleetHostingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
         builder.Services.AddSingleton<EndpointCatalog>();
+        builder.Services.AddHostedService<MemoryRelief>();
 
         builder.Services.AddOptions<RabbitMqOptions>()
             .Bind(builder.Configuration.GetSection(RabbitMqOptions.Section))
@@ -67,6 +68,13 @@ public static class FleetHostingExtensions
                 h.PublisherConfirmation = true;
                 h.Heartbeat(TimeSpan.FromSeconds(10));
                 h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+            });
+            // Compact messages: MassTransit indents by default, which made a job's output (kept as the
+            // worker wrote it) come back indented, and every large message bigger on the wire.
+            cfg.ConfigureJsonSerializerOptions(json =>
+            {
+                json.WriteIndented = false;
+                return json;
             });
             configureEndpoints(context, cfg);
         });

@@ -51,6 +51,7 @@ public static class JobApi
             return problem!;
         }
 
+        using var body = admitted.Body;
         var jobId = await jobs.AcceptAsync(
             Guid.CreateVersion7(), admitted.Endpoint, admitted.Submission, admitted.IdempotencyKey, answeredAfterEnding: false, cancellationToken);
         return TypedResults.Ok(new JobIdAndStatus(jobId.ToString(), JobStatusNames.InQueue));
@@ -78,8 +79,14 @@ public static class JobApi
         var ended = notifier.Watch(jobId);
         try
         {
-            var accepted = await jobs.AcceptAsync(
-                jobId, admitted.Endpoint, admitted.Submission, admitted.IdempotencyKey, answeredAfterEnding: true, cancellationToken);
+            Guid accepted;
+            using (admitted.Body)
+            {
+                // The body's bytes are held (and counted against the body budget) only until the job is stored.
+                accepted = await jobs.AcceptAsync(
+                    jobId, admitted.Endpoint, admitted.Submission, admitted.IdempotencyKey, answeredAfterEnding: true, cancellationToken);
+            }
+
             if (accepted != jobId)
             {
                 // A repeated idempotency key: wait for the first job instead, which may have ended already.
@@ -132,18 +139,17 @@ public static class JobApi
                 $"Endpoint '{endpoint.Id}' has too many queued jobs; retry later.", TimeSpan.FromSeconds(5), request.HttpContext));
         }
 
-        var (submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, budget, bodyLimit, cancellationToken);
-        if (submission is null)
+        if (!TryReadIdempotencyKey(request, endpoint.Id, out var idempotencyKey, out var refused))
         {
-            return (null, problem);
+            return (null, refused);
         }
 
-        return TryReadIdempotencyKey(request, endpoint.Id, out var idempotencyKey, out problem)
-            ? (new Admitted(endpoint, submission, idempotencyKey), null)
-            : (null, problem);
+        var (body, submission, problem) = await ReadSubmissionAsync(request, endpoint, validator, webhooks, budget, bodyLimit, cancellationToken);
+        return submission is null ? (null, problem) : (new Admitted(endpoint, submission, idempotencyKey, body!), null);
     }
 
-    private sealed record Admitted(EndpointDefinition Endpoint, JobSubmission Submission, string? IdempotencyKey);
+    /// <summary>An admitted submission and the body it is a view of, held until the job is stored.</summary>
+    private sealed record Admitted(EndpointDefinition Endpoint, JobSubmission Submission, string? IdempotencyKey, RequestBody Body);
 
     /// <summary>
     /// Reads the optional <c>Idempotency-Key</c> header into the digest stored on the job: scoped to
@@ -344,37 +350,39 @@ public static class JobApi
         _ => ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'."),
     };
 
-    private static async Task<(JobSubmission?, IResult?)> ReadSubmissionAsync(
+    /// <summary>The body, read and validated; on success the caller owns the body and must dispose it.</summary>
+    private static async Task<(RequestBody?, JobSubmission?, IResult?)> ReadSubmissionAsync(
         HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, WebhookAddressGuard webhooks, BodyBudget budget,
         long bodyLimit, CancellationToken cancellationToken)
     {
         var (body, unread) = await RequestBody.ReadAsync(request.HttpContext, bodyLimit, budget, cancellationToken);
         if (body is null)
         {
-            return (null, unread);
+            return (null, null, unread);
         }
 
-        using (body)
+        var errors = new Dictionary<string, string[]>();
+        var submission = JsonTextCheck.Find(body.Bytes.Span) is { } broken
+            ? Refuse(errors, broken.Field, broken.Problem)
+            : validator.Validate(body.Bytes, endpoint.Handler, errors);
+        if (submission?.Webhook is { } webhook && await webhooks.CheckAsync(new Uri(webhook), cancellationToken) is { } refused)
         {
-            if (JsonTextCheck.Find(body.Bytes.Span) is { } broken)
-            {
-                return (null, ApiProblems.BadRequest(new Dictionary<string, string[]> { [broken.Field] = [broken.Problem] }));
-            }
-
-            using var document = JsonDocument.Parse(body.Bytes, new JsonDocumentOptions { MaxDepth = JsonTextCheck.MaxDepth });
-            var errors = new Dictionary<string, string[]>();
-            var submission = validator.Validate(document.RootElement, endpoint.Handler, errors);
-            if (submission?.Webhook is { } webhook && await webhooks.CheckAsync(new Uri(webhook), cancellationToken) is { } refused)
-            {
-                errors["webhook"] = [refused];
-                submission = null;
-            }
-
-            // Clone: the submission outlives the document and the body that are released here.
-            return submission is null
-                ? (null, ApiProblems.BadRequest(errors))
-                : (submission with { Input = submission.Input.Clone() }, null);
+            submission = Refuse(errors, "webhook", refused);
         }
+
+        if (submission is null)
+        {
+            body.Dispose();
+            return (null, null, ApiProblems.BadRequest(errors));
+        }
+
+        return (body, submission, null);
+    }
+
+    private static JobSubmission? Refuse(Dictionary<string, string[]> errors, string field, string problem)
+    {
+        errors[field] = [problem];
+        return null;
     }
 
     private static IResult UnknownEndpoint(string endpointId) => ApiProblems.NotFound($"There is no endpoint '{endpointId}'.");

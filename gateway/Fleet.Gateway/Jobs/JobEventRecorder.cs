@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Fleet.Contracts.Messages;
+using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Webhooks;
 using Fleet.ServiceDefaults;
@@ -23,23 +25,19 @@ public sealed class JobEventRecorder(
 {
     // A failed attempt with attempts left goes back to its queue as the next attempt, in the same
     // statement as its outbox message, which the relay sends once its backoff has passed.
-    private const string Retried = $"""
+    private static readonly string s_retried = $"""
         WITH retried AS (
             UPDATE jobs SET status = '{JobStatusNames.InQueue}', attempt = jobs.attempt + 1, error = u.error,
                 started_at = NULL, worker_id = NULL, device = NULL, lease_expires_at = NULL
-            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[]) AS u(id, attempt, error, handler, delay_ms)
+            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[]) AS u(id, attempt, error, delay_ms)
             WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.queue IS NOT NULL
                 AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
-            RETURNING jobs.id, jobs.endpoint_id, jobs.queue, jobs.attempt, jobs.input, jobs.execution_timeout_ms, u.handler, u.delay_ms)
-        INSERT INTO outbox_messages (id, destination, message_type, body, created_at, not_before)
-        SELECT gen_random_uuid(), r.queue, '{RunJobType}',
-            json_build_object('jobId', r.id, 'endpointId', r.endpoint_id, 'handler', r.handler, 'input', r.input,
-                'attempt', r.attempt, 'executionTimeoutMs', r.execution_timeout_ms, 'acceptedAt', $6::timestamptz),
-            $6::timestamptz, $6::timestamptz + r.delay_ms * interval '1 millisecond'
+            RETURNING jobs.id, jobs.queue, jobs.attempt, u.delay_ms)
+        INSERT INTO outbox_messages (id, destination, message_type, job_id, attempt, created_at, not_before)
+        SELECT gen_random_uuid(), r.queue, '{RunJobs.MessageType}', r.id, r.attempt, $5::timestamptz,
+            $5::timestamptz + r.delay_ms * interval '1 millisecond'
         FROM retried r
         """;
-
-    private const string RunJobType = "Fleet.Contracts.Messages.RunJob";
 
     // The latest report of the current attempt wins; a report that arrives late changes nothing.
     // A report is a sign of life: it renews the lease of a running job.
@@ -95,15 +93,15 @@ public sealed class JobEventRecorder(
     // exists exactly when the ending committed.
     private const string Ended = $"""
         WITH ended AS (
-            UPDATE jobs SET status = u.status, output = u.output::json, error = u.error, started_at = u.started_at,
+            UPDATE jobs SET status = u.status, output = convert_from(u.output, 'UTF8')::json, error = u.error, started_at = u.started_at,
                 finished_at = u.finished_at, worker_id = u.worker_id, device = u.device, stream_chunks = u.streamed,
                 lease_expires_at = NULL
-            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[],
+            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::bytea[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[],
                     $11::int[])
                 AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device, streamed)
             WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}')
-            RETURNING jobs.id, jobs.status, jobs.output, jobs.error, jobs.attempt, jobs.created_at, jobs.started_at, jobs.finished_at,
-                jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.input, jobs.queue, jobs.routing, jobs.progress_message,
+            RETURNING jobs.id, jobs.status, NULL::json AS output, jobs.error, jobs.attempt, jobs.created_at, jobs.started_at,
+                jobs.finished_at, jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.queue, jobs.routing, jobs.progress_message,
                 jobs.progress_percent, jobs.webhook),
         deliveries AS (
             INSERT INTO webhook_deliveries (id, job_id, url, state, attempts, next_attempt_at, created_at, attempt_log)
@@ -120,17 +118,19 @@ public sealed class JobEventRecorder(
         var heartbeats = items.OfType<WorkerHeartbeat>().GroupBy(h => h.WorkerId).Select(g => g.MaxBy(h => h.SentAt)!).ToList();
         var leaseSeconds = leases.Value.Seconds;
         var ended = new List<Ending>(items.Count);
-        var retries = new List<(JobFailed Failure, string Handler, int DelayMs)>();
+        var retries = new List<(JobFailed Failure, int DelayMs)>();
         foreach (var item in items)
         {
             switch (item)
             {
                 case JobSucceeded s:
-                    ended.Add(new(s.JobId, s.Attempt, JobStatusNames.Completed, s.Output.GetRawText(), null, s.StartedAt, s.FinishedAt, s.WorkerId, s.Device, s.StreamedChunks));
+                    // The output's own bytes (no UTF-16 text); the database returns none back, the notifier gets these.
+                    ended.Add(new(s.JobId, s.Attempt, JobStatusNames.Completed, JsonMarshal.GetRawUtf8Value(s.Output).ToArray(), null,
+                        s.StartedAt, s.FinishedAt, s.WorkerId, s.Device, s.StreamedChunks));
                     break;
                 case JobFailed f when !f.Permanent && !f.TimedOut
                     && endpoints.TryGet(f.EndpointId, out var endpoint) && f.Attempt < endpoint.MaxAttempts:
-                    retries.Add((f, endpoint.Handler, RetryBackoff.DelayMs(f.Attempt)));
+                    retries.Add((f, RetryBackoff.DelayMs(f.Attempt)));
                     break;
                 case JobFailed f:
                     ended.Add(new(f.JobId, f.Attempt, f.TimedOut ? JobStatusNames.TimedOut : JobStatusNames.Failed, null, f.Error, f.StartedAt, f.FinishedAt, f.WorkerId, f.Device, null));
@@ -221,17 +221,16 @@ public sealed class JobEventRecorder(
 
         if (retries.Count > 0)
         {
-            var command = new NpgsqlBatchCommand(Retried);
+            var command = new NpgsqlBatchCommand(s_retried);
             command.Parameters.Add(new() { Value = retries.Select(r => r.Failure.JobId).ToArray() });
             command.Parameters.Add(new() { Value = retries.Select(r => r.Failure.Attempt).ToArray() });
             command.Parameters.Add(new() { Value = retries.Select(r => $"attempt {r.Failure.Attempt} failed: {r.Failure.Error}").ToArray() });
-            command.Parameters.Add(new() { Value = retries.Select(r => r.Handler).ToArray() });
             command.Parameters.Add(new() { Value = retries.Select(r => r.DelayMs).ToArray() });
             command.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
             batch.BatchCommands.Add(command);
         }
 
-        var endedRows = new List<JobRecord>();
+        var endedRows = new List<JobStatusRow>();
         var webhooks = false;
         if (batch.BatchCommands.Count > 0)
         {
@@ -253,8 +252,10 @@ public sealed class JobEventRecorder(
         }
 
         var now = time.GetUtcNow();
+        var outputs = ended.Where(e => e.Output is not null).ToDictionary(e => e.JobId, e => e.Output);
         foreach (var row in endedRows)
         {
+            row.Output = outputs.GetValueOrDefault(row.Id);
             notifier.Completed(row.Id, JobStatusMapper.ToDocument(row, now));
         }
 
@@ -262,6 +263,6 @@ public sealed class JobEventRecorder(
     }
 
     private sealed record Ending(
-        Guid JobId, int Attempt, string Status, string? Output, string? Error,
+        Guid JobId, int Attempt, string Status, byte[]? Output, string? Error,
         DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string WorkerId, string Device, int? Streamed);
 }

@@ -23,7 +23,6 @@ public sealed class JobService(
     WebhookSender webhookSender,
     JobCompletionNotifier notifier,
     QueueDepths depths,
-    EndpointCatalog endpoints,
     TimeProvider time)
 {
     /// <summary>
@@ -41,33 +40,13 @@ public sealed class JobService(
         // A low-priority job is sent only when the endpoint has no normal job waiting (ParkedJobReleaser).
         var route = submission.Policy.LowPriority ? JobRouter.LowPriority : router.Route(endpoint, submission.Policy.PreferGpu, minGpuMemory);
         var executionTimeout = submission.Policy.ExecutionTimeoutMs ?? endpoint.ExecutionTimeoutMs;
-        var job = new JobRecord
-        {
-            Id = jobId,
-            EndpointId = endpoint.Id,
-            Status = JobStatus.InQueue,
-            Input = submission.Input.GetRawText(),
-            Webhook = submission.Webhook,
-            ExecutionTimeoutMs = executionTimeout,
-            TtlMs = submission.Policy.TtlMs,
-            LowPriority = submission.Policy.LowPriority,
-            Queue = route.Queue,
-            Routing = route.Reason,
-            MinGpuMemoryMb = minGpuMemory,
-            PreferGpu = submission.Policy.PreferGpu,
-            IdempotencyKey = idempotencyKey,
-            Attempt = 1,
-            CreatedAt = now,
-        };
-        OutboxMessage? row = null;
-        OutboxEnvelope? envelope = null;
-        if (route.Queue is not null)
-        {
-            (row, envelope) = OutboxEnvelope.Create(
-                new RunJob(jobId, endpoint.Id, endpoint.Handler, submission.Input, 1, executionTimeout, now), route.Queue, now);
-        }
-
-        var accepted = await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(new AcceptedJob(job, row, envelope), cancellationToken);
+        var message = route.Queue is null
+            ? null
+            : OutboxEnvelope.ForRunJob(RunJobs.Build(jobId, endpoint, submission.Input.Span, 1, executionTimeout, now), route.Queue, now);
+        var job = new NewJob(
+            jobId, endpoint.Id, submission.Input, submission.Webhook, executionTimeout, submission.Policy.TtlMs, submission.Policy.LowPriority,
+            route.Queue, route.Reason, minGpuMemory, submission.Policy.PreferGpu, idempotencyKey, now, message);
+        var accepted = await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(job, cancellationToken);
         if (accepted == jobId)
         {
             depths.Accepted(endpoint.Id); // a repeated idempotency key queued nothing new
@@ -199,43 +178,42 @@ public sealed class JobService(
             RETURNING id AS "Value"
             """, now, cancellationToken);
 
+        // The next attempt's RunJob row refers to the job; the relay reads the input when it sends it.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var lost = await db.Database.SqlQuery<LostJob>($"""
-            UPDATE jobs SET status = {JobStatusNames.InQueue}, attempt = attempt + 1, lease_losses = lease_losses + 1,
-                error = 'attempt ' || attempt || ': worker ' || coalesce(worker_id, '?') || ' was lost (its lease ran out); queued again',
-                started_at = NULL, worker_id = NULL, device = NULL, lease_expires_at = NULL
-            WHERE id IN (
-                SELECT id FROM jobs
-                WHERE status = {JobStatusNames.InProgress} AND lease_expires_at < now() AND lease_losses < {maxLosses} AND queue IS NOT NULL
-                LIMIT 1000
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id AS "Id", endpoint_id AS "EndpointId", queue AS "Queue", attempt AS "Attempt", input::text AS "Input",
-                execution_timeout_ms AS "ExecutionTimeoutMs"
+        var lost = await db.Database.SqlQuery<LostAttempt>($"""
+            WITH lost AS (
+                UPDATE jobs SET status = {JobStatusNames.InQueue}, attempt = attempt + 1, lease_losses = lease_losses + 1,
+                    error = 'attempt ' || attempt || ': worker ' || coalesce(worker_id, '?') || ' was lost (its lease ran out); queued again',
+                    started_at = NULL, worker_id = NULL, device = NULL, lease_expires_at = NULL
+                WHERE id IN (
+                    SELECT id FROM jobs
+                    WHERE status = {JobStatusNames.InProgress} AND lease_expires_at < now() AND lease_losses < {maxLosses} AND queue IS NOT NULL
+                    LIMIT 1000
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id, queue, attempt),
+            sent AS (
+                INSERT INTO outbox_messages (id, destination, message_type, job_id, attempt, created_at, not_before)
+                SELECT gen_random_uuid(), queue, {RunJobs.MessageType}, id, attempt, {now}, {now} FROM lost)
+            SELECT id AS "Id", attempt AS "Attempt" FROM lost
             """).ToListAsync(cancellationToken);
-        var envelopes = new List<OutboxEnvelope>(lost.Count);
-        foreach (var job in lost)
-        {
-            var handler = endpoints.TryGet(job.EndpointId, out var endpoint) ? endpoint.Handler : job.EndpointId;
-            using var input = JsonDocument.Parse(job.Input);
-            var (row, envelope) = OutboxEnvelope.Create(
-                new RunJob(job.Id, job.EndpointId, handler, input.RootElement.Clone(), job.Attempt, job.ExecutionTimeoutMs, now), job.Queue, now);
-            db.OutboxMessages.Add(row);
-            envelopes.Add(envelope);
-        }
-
+        OutboxEnvelope? superseded = null;
         if (lost.Count > 0)
         {
             // Workers drop the old attempt if RabbitMQ still delivers it, and stop it if it runs.
-            var (row, envelope) = OutboxEnvelope.Create(
+            (var row, superseded) = OutboxEnvelope.Create(
                 new AttemptsSuperseded([.. lost.Select(j => new SupersededAttempt(j.Id, j.Attempt))]), destination: null, now);
             db.OutboxMessages.Add(row);
-            envelopes.Add(envelope);
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        relay.Enqueue(envelopes);
+        if (superseded is not null)
+        {
+            relay.Enqueue([superseded]);
+            relay.Wake();
+        }
+
         return (lost.Count, failed.Count);
     }
 
@@ -252,12 +230,10 @@ public sealed class JobService(
             UPDATE jobs SET status = '{JobStatusNames.InQueue}', attempt = attempt + 1, output = NULL, error = NULL,
                 started_at = NULL, finished_at = NULL, worker_id = NULL, device = NULL, lease_losses = 0
             WHERE id = $1 AND endpoint_id = $2 AND status IN ('{JobStatusNames.Failed}', '{JobStatusNames.TimedOut}')
-            RETURNING input, execution_timeout_ms, attempt, min_gpu_memory_mb, prefer_gpu
+            RETURNING min_gpu_memory_mb, prefer_gpu
             """, connection, transaction);
         requeue.Parameters.Add(new() { Value = jobId });
         requeue.Parameters.Add(new() { Value = endpoint.Id });
-        string input;
-        int timeout, attempt;
         int? memory;
         bool? preferGpu;
         await using (var reader = await requeue.ExecuteReaderAsync(cancellationToken))
@@ -269,42 +245,27 @@ public sealed class JobService(
                 return await WhyNotAsync(endpoint.Id, jobId, cancellationToken);
             }
 
-            (input, timeout, attempt) = (reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2));
-            memory = reader.IsDBNull(3) ? null : reader.GetInt32(3);
-            preferGpu = reader.IsDBNull(4) ? null : reader.GetBoolean(4);
+            memory = reader.IsDBNull(0) ? null : reader.GetInt32(0);
+            preferGpu = reader.IsDBNull(1) ? null : reader.GetBoolean(1);
         }
 
         var route = router.Route(endpoint, preferGpu, memory);
-        await using (var reroute = new NpgsqlCommand("UPDATE jobs SET queue = $2, routing = $3 WHERE id = $1", connection, transaction))
+        // The new attempt's RunJob row refers to the job (a parked job gets none until it is released).
+        await using (var reroute = new NpgsqlCommand($"""
+            WITH routed AS (UPDATE jobs SET queue = $2, routing = $3 WHERE id = $1 RETURNING id, queue, attempt)
+            INSERT INTO outbox_messages (id, destination, message_type, job_id, attempt, created_at, not_before)
+            SELECT gen_random_uuid(), queue, '{RunJobs.MessageType}', id, attempt, $4, $4 FROM routed WHERE queue IS NOT NULL
+            """, connection, transaction))
         {
             reroute.Parameters.Add(new() { Value = jobId });
-            reroute.Parameters.Add(new() { Value = (object?)route.Queue ?? DBNull.Value });
+            reroute.Parameters.Add(new() { Value = (object?)route.Queue ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             reroute.Parameters.Add(new() { Value = route.Reason });
+            reroute.Parameters.Add(new() { Value = now.UtcDateTime });
             await reroute.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        OutboxEnvelope? envelope = null;
-        if (route.Queue is not null)
-        {
-            using var document = JsonDocument.Parse(input);
-            (var row, envelope) = OutboxEnvelope.Create(
-                new RunJob(jobId, endpoint.Id, endpoint.Handler, document.RootElement.Clone(), attempt, timeout, now), route.Queue, now);
-            await using var insert = new NpgsqlCommand(
-                "INSERT INTO outbox_messages (id, destination, message_type, body, created_at) VALUES ($1, $2, $3, $4::json, $5)", connection, transaction);
-            insert.Parameters.Add(new() { Value = row.Id });
-            insert.Parameters.Add(new() { Value = row.Destination! });
-            insert.Parameters.Add(new() { Value = row.MessageType });
-            insert.Parameters.Add(new() { Value = row.Body });
-            insert.Parameters.Add(new() { Value = now.UtcDateTime });
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await transaction.CommitAsync(cancellationToken);
-        if (envelope is not null)
-        {
-            relay.Enqueue([envelope]);
-        }
-
+        relay.Wake();
         return TransitionOutcome.Done;
     }
 
@@ -490,5 +451,5 @@ public sealed class JobService(
         return ended;
     }
 
-    private sealed record LostJob(Guid Id, string EndpointId, string Queue, int Attempt, string Input, int ExecutionTimeoutMs);
+    private sealed record LostAttempt(Guid Id, int Attempt);
 }

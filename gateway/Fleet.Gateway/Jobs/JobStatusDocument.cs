@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Fleet.Gateway.Jobs;
@@ -9,7 +8,7 @@ public sealed record JobStatusDocument(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("delayTime")] long DelayTime,
     [property: JsonPropertyName("executionTime")] long ExecutionTime,
-    [property: JsonPropertyName("output")] JsonElement? Output,
+    [property: JsonPropertyName("output")] RawJson? Output,
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("attempts")] int Attempts,
     [property: JsonPropertyName("workerId")] string? WorkerId,

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Fleet.Gateway.Persistence;
 
 namespace Fleet.Gateway.Jobs;
@@ -10,15 +9,14 @@ public static class JobStatusMapper
     /// <c>delayTime</c> is time queued and <c>executionTime</c> time running, in whole milliseconds;
     /// for a job still queued or running they are measured up to <paramref name="now"/>, as RunPod does.
     /// </summary>
-    public static JobStatusDocument ToDocument(JobRecord job, DateTimeOffset now)
+    public static JobStatusDocument ToDocument(JobStatusRow job, DateTimeOffset now)
     {
         var queuedUntil = job.StartedAt ?? job.FinishedAt ?? now;
         var delay = Milliseconds(queuedUntil - job.CreatedAt);
         var execution = job.StartedAt is { } started ? Milliseconds((job.FinishedAt ?? now) - started) : 0;
-        JsonElement? output = job.Output is null ? null : JsonDocument.Parse(job.Output).RootElement.Clone();
         return new JobStatusDocument(
-            job.Id.ToString(), JobStatusNames.ToWire(job.Status), delay, execution, output, job.Error, job.Attempt,
-            job.WorkerId, job.Device, job.Routing,
+            job.Id.ToString(), JobStatusNames.ToWire(job.Status), delay, execution, job.Output is null ? null : new RawJson(job.Output),
+            job.Error, job.Attempt, job.WorkerId, job.Device, job.Routing,
             job.ProgressMessage is null && job.ProgressPercent is null ? null : new JobProgress(job.ProgressMessage, job.ProgressPercent));
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Fleet.Contracts.Messages;
 using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Workers;
@@ -40,21 +38,20 @@ public sealed class ParkedJobReleaser(
 
     private async Task ReleaseAsync(CancellationToken cancellationToken)
     {
-        var waiting = new List<(Guid Id, string EndpointId, string Input, int Timeout, int? Memory, bool? PreferGpu, bool LowPriority, int Attempt)>();
+        var waiting = new List<(Guid Id, string EndpointId, int? Memory, bool? PreferGpu, bool LowPriority)>();
         var normalQueued = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var batch = database.CreateBatch())
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "SELECT id, endpoint_id, input, execution_timeout_ms, min_gpu_memory_mb, prefer_gpu, low_priority, attempt FROM jobs " +
+                "SELECT id, endpoint_id, min_gpu_memory_mb, prefer_gpu, low_priority FROM jobs " +
                 "WHERE status = 'IN_QUEUE' AND queue IS NULL ORDER BY created_at LIMIT 500"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 "SELECT endpoint_id, count(*) FROM jobs WHERE status = 'IN_QUEUE' AND NOT low_priority GROUP BY endpoint_id"));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                waiting.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetBoolean(5),
-                    reader.GetBoolean(6), reader.GetInt32(7)));
+                waiting.Add((reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetBoolean(3), reader.GetBoolean(4)));
             }
 
             await reader.NextResultAsync(cancellationToken);
@@ -96,27 +93,21 @@ public sealed class ParkedJobReleaser(
             }
 
             var now = time.GetUtcNow();
-            using var input = JsonDocument.Parse(job.Input);
-            var (row, envelope) = OutboxEnvelope.Create(
-                new RunJob(job.Id, endpoint.Id, endpoint.Handler, input.RootElement.Clone(), job.Attempt, job.Timeout, now), queue, now);
-            // The message is written only if this claim took the job (not purged, not already sent).
-            await using var release = database.CreateCommand("""
+            // The RunJob row (referring to the job) is written only if this claim took the job (not purged, not already sent).
+            await using var release = database.CreateCommand($"""
                 WITH claimed AS (
-                    UPDATE jobs SET queue = $2, routing = $3 WHERE id = $1 AND status = 'IN_QUEUE' AND queue IS NULL RETURNING id)
-                INSERT INTO outbox_messages (id, destination, message_type, body, created_at)
-                SELECT $4, $2, $5, $6::json, $7 FROM claimed
+                    UPDATE jobs SET queue = $2, routing = $3 WHERE id = $1 AND status = 'IN_QUEUE' AND queue IS NULL RETURNING id, attempt)
+                INSERT INTO outbox_messages (id, destination, message_type, job_id, attempt, created_at, not_before)
+                SELECT gen_random_uuid(), $2, '{RunJobs.MessageType}', id, attempt, $4, $4 FROM claimed
                 """);
             release.Parameters.Add(new() { Value = job.Id });
             release.Parameters.Add(new() { Value = queue });
             release.Parameters.Add(new() { Value = route.Reason });
-            release.Parameters.Add(new() { Value = row.Id });
-            release.Parameters.Add(new() { Value = row.MessageType });
-            release.Parameters.Add(new() { Value = row.Body });
             release.Parameters.Add(new() { Value = now.UtcDateTime });
             if (await release.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
                 log.LogInformation("Job {JobId} released to {Queue}: {Reason}", job.Id, queue, route.Reason);
-                relay.Enqueue([envelope]);
+                relay.Wake();
             }
         }
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Fleet.Gateway.Jobs;
+using Fleet.ServiceDefaults;
 using MassTransit;
 using Npgsql;
 
@@ -14,14 +16,18 @@ namespace Fleet.Gateway.Outbox;
 /// sweep also sends the rows whose <c>not_before</c> has come: retries waiting out their backoff.
 /// Delivery is at least once: a crash between the confirm and the delete sends a message again.
 /// </summary>
-public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<OutboxRelay> log) : BackgroundService
+public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, EndpointCatalog endpoints, TimeProvider time, ILogger<OutboxRelay> log)
+    : BackgroundService
 {
     private static readonly TimeSpan s_sendTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_sweepAge = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan s_deleteGathering = TimeSpan.FromMilliseconds(50);
+    private const int SweepBatch = 1000;
+    private const long SweepInputBytes = 16 * 1024 * 1024;
 
     private readonly Channel<OutboxEnvelope> _fresh = Channel.CreateUnbounded<OutboxEnvelope>(new() { SingleReader = true });
     private readonly Channel<Guid> _sent = Channel.CreateUnbounded<Guid>(new() { SingleReader = true });
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     // Rows being sent or awaiting their delete; the sweep leaves them alone.
     private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
@@ -35,6 +41,9 @@ public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<Out
             _fresh.Writer.TryWrite(envelope);
         }
     }
+
+    /// <summary>Rows were committed that are due now (not_before reached): sweep at once, not at the next tick.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(SendFreshAsync(stoppingToken), SweepAsync(stoppingToken), DeleteSentAsync(stoppingToken));
@@ -113,14 +122,14 @@ public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<Out
         {
             try
             {
-                var stale = await ReadStaleAsync(stoppingToken);
+                var (stale, more) = await ReadStaleAsync(stoppingToken);
                 if (stale.Count > 0)
                 {
-                    log.LogInformation("Outbox: sending {Count} messages left over from earlier", stale.Count);
+                    log.LogDebug("Outbox: sending {Count} stored messages", stale.Count);
                     await SendAsync(stale, stoppingToken);
                 }
 
-                delay = TimeSpan.FromSeconds(stale.Count == 1000 ? 0 : 1);
+                delay = TimeSpan.FromSeconds(more ? 0 : 1);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -128,33 +137,73 @@ public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<Out
                 log.LogWarning("Outbox sweep failed: {Error}", e.Message);
             }
 
-            await Task.Delay(delay, stoppingToken);
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            tick.CancelAfter(delay);
+            try
+            {
+                await _wake.Reader.ReadAsync(tick.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The periodic sweep.
+            }
         }
     }
 
-    private async Task<List<OutboxEnvelope>> ReadStaleAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows left over (older than the fast path needs) or due (their <c>not_before</c> passed). A
+    /// <c>RunJob</c> row is built from its job as it is now; one whose attempt is no longer the job's
+    /// queued attempt (cancelled, purged, or sent and started already) is dropped, not sent.
+    /// </summary>
+    private async Task<(List<OutboxEnvelope> Envelopes, bool More)> ReadStaleAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(
-            "SELECT id, destination, message_type, body FROM outbox_messages " +
-            "WHERE (not_before IS NULL AND created_at < $1) OR not_before <= $2 ORDER BY created_at LIMIT 1000");
-        command.Parameters.Add(new() { Value = DateTime.UtcNow - s_sweepAge });
-        command.Parameters.Add(new() { Value = DateTime.UtcNow });
+        var now = time.GetUtcNow();
+        await using var command = database.CreateCommand($"""
+            SELECT o.id, o.destination, o.message_type, o.body::text, o.job_id, o.attempt, j.endpoint_id, j.input, j.execution_timeout_ms,
+                j.status = '{JobStatusNames.InQueue}' AND j.attempt = o.attempt
+            FROM outbox_messages o LEFT JOIN jobs j ON j.id = o.job_id
+            WHERE (o.not_before IS NULL AND o.created_at < $1) OR o.not_before <= $2
+            ORDER BY o.created_at LIMIT {SweepBatch}
+            """);
+        command.Parameters.Add(new() { Value = (now - s_sweepAge).UtcDateTime });
+        command.Parameters.Add(new() { Value = now.UtcDateTime });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var stale = new List<OutboxEnvelope>();
+        long inputBytes = 0;
+        var rows = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
+            if (++rows == SweepBatch || inputBytes > SweepInputBytes)
+            {
+                return (stale, true); // a full round: sweep again at once rather than hold more inputs in memory
+            }
+
             var id = reader.GetGuid(0);
             if (!_inFlight.TryAdd(id, 0))
             {
                 continue;
             }
 
-            var type = OutboxSerialization.TypeOf(reader.GetString(2));
-            var message = JsonSerializer.Deserialize(reader.GetString(3), type, OutboxSerialization.Options)!;
-            stale.Add(new OutboxEnvelope(id, reader.IsDBNull(1) ? null : reader.GetString(1), message, type));
+            var destination = reader.IsDBNull(1) ? null : reader.GetString(1);
+            if (reader.IsDBNull(4))
+            {
+                var type = OutboxSerialization.TypeOf(reader.GetString(2));
+                stale.Add(new OutboxEnvelope(id, destination, JsonSerializer.Deserialize(reader.GetString(3), type, OutboxSerialization.Options)!, type));
+            }
+            else if (!reader.IsDBNull(9) && reader.GetBoolean(9) && endpoints.TryGet(reader.GetString(6), out var endpoint))
+            {
+                var input = reader.GetFieldValue<byte[]>(7);
+                inputBytes += input.Length;
+                var job = RunJobs.Build(reader.GetGuid(4), endpoint, input, reader.GetInt32(5), reader.GetInt32(8), now);
+                stale.Add(OutboxEnvelope.ForRunJob(job, destination!, now) with { Id = id });
+            }
+            else
+            {
+                _sent.Writer.TryWrite(id); // nothing to run any more: delete the row unsent
+            }
         }
 
-        return stale;
+        return (stale, false);
     }
 
     private async Task DeleteSentAsync(CancellationToken stoppingToken)

@@ -46,13 +46,15 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
 
         modelBuilder.Entity<OutboxMessage>(message =>
         {
-            message.ToTable("outbox_messages");
+            // A RunJob row refers to its job (no copy of the input), any other row holds its body; see OutboxMessage.JobId.
+            message.ToTable("outbox_messages", t => t.HasCheckConstraint("CK_outbox_messages_body_or_job", "(body IS NULL) <> (job_id IS NULL)"));
             message.HasKey(m => m.Id);
             message.Property(m => m.Id).ValueGeneratedNever();
             message.Property(m => m.Destination).HasMaxLength(200);
             message.Property(m => m.MessageType).HasMaxLength(200);
             message.Property(m => m.Body).HasColumnType("json");
             message.HasIndex(m => m.CreatedAt);
+
         });
 
         modelBuilder.Entity<WebhookDelivery>(delivery =>

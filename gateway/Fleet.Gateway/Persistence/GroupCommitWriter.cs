@@ -5,13 +5,17 @@ namespace Fleet.Gateway.Persistence;
 
 /// <summary>
 /// Group commit: callers enqueue an item and await its durable write; one loop drains whatever is
-/// waiting (up to <see cref="MaxBatch"/>) and writes it in one transaction. Idle, a lone item is
-/// written at once; under load, items that arrive during a commit share the next one, so the
-/// database sees a few large transactions instead of one per request.
+/// waiting (up to <see cref="MaxBatch"/> items and about <see cref="MaxBatchBytes"/>) and writes it in
+/// one transaction. Idle, a lone item is written at once; under load, items that arrive during a
+/// commit share the next one, so the database sees a few large transactions instead of one per request.
 /// </summary>
 public abstract class GroupCommitWriter<TItem, TResult> : BackgroundService
 {
     private const int MaxBatch = 512;
+
+    // 29 jobs of 9 MB in one batch outran the command timeout and failed together; a batch of large
+    // items stops at this size (it always takes at least one item).
+    private const long MaxBatchBytes = 16 * 1024 * 1024;
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -26,6 +30,9 @@ public abstract class GroupCommitWriter<TItem, TResult> : BackgroundService
     /// <summary>Writes one batch in one transaction and returns one result per item, in order.</summary>
     protected abstract Task<IReadOnlyList<TResult>> WriteBatchAsync(IReadOnlyList<TItem> items, CancellationToken cancellationToken);
 
+    /// <summary>How much an item weighs in a batch (bytes it writes beyond a fixed-size row); 0 by default.</summary>
+    protected virtual long SizeOf(TItem item) => 0;
+
     /// <summary>Runs after the batch committed and its callers were released.</summary>
     protected virtual void OnCommitted(IReadOnlyList<TItem> items, IReadOnlyList<TResult> results)
     {
@@ -39,8 +46,11 @@ public abstract class GroupCommitWriter<TItem, TResult> : BackgroundService
         {
             batch.Clear();
             items.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            long bytes = 0;
+            while (batch.Count < MaxBatch && _queue.Reader.TryPeek(out var next)
+                && (batch.Count == 0 || bytes + SizeOf(next.Item) <= MaxBatchBytes) && _queue.Reader.TryRead(out var pending))
             {
+                bytes += SizeOf(pending.Item);
                 batch.Add(pending);
                 items.Add(pending.Item);
             }

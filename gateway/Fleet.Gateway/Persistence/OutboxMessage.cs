@@ -14,7 +14,17 @@ public sealed class OutboxMessage
     /// <summary>The contract type's full name, e.g. <c>Fleet.Contracts.Messages.RunJob</c>.</summary>
     public required string MessageType { get; set; }
 
-    public required string Body { get; set; }
+    /// <summary>The message as JSON; null for a <c>RunJob</c>, which is built from its job when sent.</summary>
+    public string? Body { get; set; }
+
+    /// <summary>
+    /// For a <c>RunJob</c>: the job and the attempt it runs. The row holds no copy of the job's input
+    /// (which may be megabytes): the relay reads it from the job, and drops the row if that attempt
+    /// is no longer the job's queued one (cancelled, purged, or already sent and started).
+    /// </summary>
+    public Guid? JobId { get; set; }
+
+    public int? Attempt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -125,7 +125,7 @@ public sealed class WebhookSender(
                     ORDER BY next_attempt_at LIMIT $3
                     FOR UPDATE SKIP LOCKED)
                 RETURNING id, job_id, url, attempts)
-            SELECT c.id, c.url, c.attempts, {string.Join(", ", JobRows.Columns.Split(", ").Select(c => "j." + c))}
+            SELECT c.id, c.url, c.attempts, {JobRows.ColumnsOf("j")}
             FROM claimed c JOIN jobs j ON j.id = c.job_id
             """);
         command.Parameters.Add(new() { Value = now.UtcDateTime });
@@ -220,5 +220,5 @@ public sealed class WebhookSender(
         return "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
     }
 
-    private sealed record Due(Guid Id, string Url, int Attempts, JobRecord Job, DateTimeOffset ClaimedUntil);
+    private sealed record Due(Guid Id, string Url, int Attempts, JobStatusRow Job, DateTimeOffset ClaimedUntil);
 }

@@ -23,6 +23,16 @@ public sealed class FleetProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's id of the process (for /proc readings such as its memory).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Resident memory now, in MB, from /proc/{pid}/status.</summary>
+    public long ResidentMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+    }
+
     /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
     public int ExitCode => _process.ExitCode;
 

@@ -8,12 +8,11 @@ public sealed class JobStatusDocumentTests
 {
     private static readonly DateTimeOffset s_created = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    private static JobRecord Job(JobStatus status) => new()
+    private static JobStatusRow Job(JobStatus status) => new()
     {
         Id = Guid.Parse("01a203f8-939d-7355-8c33-cbedfe1ebe41"),
         EndpointId = "echo",
         Status = status,
-        Input = """{"echo": 1}""",
         Queue = "fleet.jobs.cpu.echo",
         Routing = "cpu endpoint",
         Attempt = 1,
@@ -26,7 +25,7 @@ public sealed class JobStatusDocumentTests
         var job = Job(JobStatus.Completed);
         job.StartedAt = s_created.AddMilliseconds(812.7);
         job.FinishedAt = s_created.AddMilliseconds(812.7 + 3391.2);
-        job.Output = """{"echo": 1}""";
+        job.Output = """{"echo": 1}"""u8.ToArray();
         job.WorkerId = "cpu-1";
         job.Device = "cpu";
 
@@ -35,7 +34,7 @@ public sealed class JobStatusDocumentTests
         Assert.Equal(812, document.DelayTime);
         Assert.Equal(3391, document.ExecutionTime);
         Assert.Equal("COMPLETED", document.Status);
-        Assert.Equal(1, document.Output!.Value.GetProperty("echo").GetInt32());
+        Assert.Equal(1, document.Output!.ToElement().GetProperty("echo").GetInt32());
     }
 
     [Fact]

@@ -243,8 +243,11 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int?>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
                     b.Property<string>("Body")
-                        .IsRequired()
                         .HasColumnType("json")
                         .HasColumnName("body");
 
@@ -256,6 +259,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("destination");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
 
                     b.Property<string>("MessageType")
                         .IsRequired()
@@ -271,7 +278,10 @@ namespace Fleet.Gateway.Persistence.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.ToTable("outbox_messages", (string)null);
+                    b.ToTable("outbox_messages", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_outbox_messages_body_or_job", "(body IS NULL) <> (job_id IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("Fleet.Gateway.Persistence.WebhookDelivery", b =>
