@@ -11,6 +11,8 @@ public sealed partial class AutoscalerProcess(FleetProcess process, Uri baseAddr
 
     public FleetProcess Process => process;
 
+    public Uri BaseAddress => baseAddress;
+
     /// <summary>Where its workers' logs and pid files go; a successor started on it finds the workers left running.</summary>
     public string WorkerLogDirectory => workerLogDirectory;
 

@@ -195,6 +195,25 @@ public sealed class FleetFixture : IAsyncLifetime
         StartAutoscalerAsync(Path.Combine(_workDir, $"autoscaler-{Guid.NewGuid():N}"), endpoints);
 
     /// <summary>
+    /// Starts an autoscaler with extra settings (<c>Urls</c> among them, if given) for
+    /// <see cref="AdmissionEndpoint"/>, whose workersMax 0 means it never starts a worker; does not
+    /// wait for it to serve, so a test of a refused start can read its exit.
+    /// </summary>
+    public AutoscalerProcess StartAutoscalerWith(params (string Key, string Value)[] settings)
+    {
+        var port = FreePort();
+        var environment = AutoscalerEnvironment(Path.Combine(_workDir, $"autoscaler-{Guid.NewGuid():N}"), [AdmissionEndpoint], port);
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        return new AutoscalerProcess(
+            FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
+            new Uri($"http://127.0.0.1:{port}/"), environment["Autoscaler__WorkerLogDirectory"], [AdmissionEndpoint]);
+    }
+
+    /// <summary>
     /// Starts an autoscaler in place of a killed one: same endpoints, same worker log directory (with
     /// the pid files of the workers the predecessor left running).
     /// </summary>
@@ -204,21 +223,26 @@ public sealed class FleetFixture : IAsyncLifetime
     private async Task<AutoscalerProcess> StartAutoscalerAsync(string workerLogDirectory, string[] endpoints)
     {
         var port = FreePort();
-        var logs = Directory.CreateDirectory(workerLogDirectory).FullName;
+        var environment = AutoscalerEnvironment(workerLogDirectory, endpoints, port);
+        var autoscaler = new AutoscalerProcess(
+            FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
+            new Uri($"http://127.0.0.1:{port}/"), environment["Autoscaler__WorkerLogDirectory"], endpoints);
+        await autoscaler.WaitUntilServingAsync();
+        return autoscaler;
+    }
+
+    private Dictionary<string, string> AutoscalerEnvironment(string workerLogDirectory, string[] endpoints, int port)
+    {
         var environment = Environment("Urls", $"http://127.0.0.1:{port}");
         environment["Autoscaler__CpuWorkerPath"] = RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu");
         environment["Autoscaler__GpuWorkerPath"] = RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu");
-        environment["Autoscaler__WorkerLogDirectory"] = logs;
+        environment["Autoscaler__WorkerLogDirectory"] = Directory.CreateDirectory(workerLogDirectory).FullName;
         for (var i = 0; i < endpoints.Length; i++)
         {
             environment[$"Autoscaler__Endpoints__{i}"] = endpoints[i];
         }
 
-        var autoscaler = new AutoscalerProcess(
-            FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
-            new Uri($"http://127.0.0.1:{port}/"), logs, endpoints);
-        await autoscaler.WaitUntilServingAsync();
-        return autoscaler;
+        return environment;
     }
 
     /// <summary>Runs the gateway's key tool (<c>Fleet.Gateway keys …</c>) against this fleet's database; returns its output.</summary>
