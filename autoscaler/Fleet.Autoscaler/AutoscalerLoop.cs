@@ -26,6 +26,9 @@ public sealed class AutoscalerLoop(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var pools = ManagedPools();
+        // Before the first decision, or a second set of workers would start beside those a killed
+        // predecessor left running.
+        actuator.Adopt(pools);
         log.LogInformation("Autoscaling {Pools} every {Interval}", string.Join(", ", pools), options.Value.Interval);
         using var timer = new PeriodicTimer(options.Value.Interval, time);
         do
@@ -52,8 +55,16 @@ public sealed class AutoscalerLoop(
     private async Task TickAsync(IReadOnlyList<WorkerPool> pools, CancellationToken cancellationToken)
     {
         var snapshot = await signals.ReadAsync(pools, cancellationToken);
-        var owned = actuator.Owned();
+        // An adopted worker may have been asked to drain by the predecessor (a heartbeat of its
+        // process says stopping): it stays draining, uncounted, and is not restarted when it exits.
         var now = time.GetUtcNow();
+        foreach (var worker in actuator.Owned().Where(w => w.Adopted && w.State == OwnedWorkerState.Running
+            && snapshot.Workers.TryGetValue(w.Id, out var row) && row.Stopping && row.SeenSecondsAgo < (now - w.StartedAt).TotalSeconds))
+        {
+            actuator.Drain(worker.Id);
+        }
+
+        var owned = actuator.Owned();
         foreach (var pool in pools)
         {
             var inputs = snapshot.Pools.GetValueOrDefault(pool, PoolSignals.None);

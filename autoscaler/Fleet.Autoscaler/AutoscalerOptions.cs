@@ -41,6 +41,13 @@ public sealed class AutoscalerOptions
     /// </summary>
     public TimeSpan DrainMargin { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Guards the operator port (<c>/decisions</c>, <c>/workers</c> with pids and log paths, <c>/metrics</c>):
+    /// when set, every route but <c>/healthz</c> needs <c>Authorization: Bearer {key}</c>. Required for
+    /// listening beyond loopback; without it the autoscaler refuses to start there.
+    /// </summary>
+    public string? OperatorApiKey { get; set; }
+
     /// <summary>How long the autoscaler's own shutdown waits for its drained workers to exit.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

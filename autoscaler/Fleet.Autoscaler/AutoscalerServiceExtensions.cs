@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Fleet.Autoscaler.Actuators;
+using Fleet.Autoscaler.Api;
 using Fleet.Autoscaler.Signals;
 using Fleet.Autoscaler.Telemetry;
 using Fleet.ServiceDefaults;
@@ -10,15 +11,19 @@ namespace Fleet.Autoscaler;
 
 public static class AutoscalerServiceExtensions
 {
-    private const string DefaultUrl = "http://127.0.0.1:8081";
-
     /// <summary>The autoscaler: signals, policy loop, the local-process actuator, telemetry.</summary>
     public static WebApplicationBuilder AddFleetAutoscaler(this WebApplicationBuilder builder)
     {
         builder.AddFleetDefaults();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
-            builder.WebHost.UseUrls(DefaultUrl);
+            builder.WebHost.UseUrls(OperatorPort.DefaultUrl);
+        }
+
+        // Before anything listens: an open operator port would show pids and log paths to anyone.
+        if (OperatorPort.Refusal(builder.Configuration) is { } refusal)
+        {
+            throw new InvalidOperationException(refusal);
         }
 
         builder.Services.AddOptions<AutoscalerOptions>()
@@ -41,13 +46,17 @@ public static class AutoscalerServiceExtensions
         return builder;
     }
 
-    /// <summary>What the autoscaler decided and runs, for people, tests and Prometheus.</summary>
+    /// <summary>
+    /// What the autoscaler decided and runs, for operators, tests and Prometheus; behind the operator
+    /// key when one is set. <c>/healthz</c> stays open for liveness probes.
+    /// </summary>
     public static WebApplication MapAutoscalerApi(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Ok());
-        app.MapGet("/decisions", (AutoscalerTelemetry telemetry) => Results.Ok(telemetry.Latest()));
-        app.MapGet("/workers", (IWorkerActuator actuator) => Results.Ok(actuator.Owned()));
-        app.MapGet("/metrics", (AutoscalerTelemetry telemetry) =>
+        var operators = app.MapGroup("").AddEndpointFilter<OperatorKeyFilter>();
+        operators.MapGet("/decisions", (AutoscalerTelemetry telemetry) => Results.Ok(telemetry.Latest()));
+        operators.MapGet("/workers", (IWorkerActuator actuator) => Results.Ok(actuator.Owned()));
+        operators.MapGet("/metrics", (AutoscalerTelemetry telemetry) =>
             Results.Text(telemetry.ToPrometheusText(), "text/plain; version=0.0.4"));
         return app;
     }

@@ -19,6 +19,12 @@ var sleep = double.Parse(options.GetValueOrDefault("sleep-s", "1"), CultureInfo.
 using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 using var scaler = new HttpClient { BaseAddress = autoscaler, Timeout = TimeSpan.FromSeconds(10) };
+// The autoscaler's operator key, where one guards its port (Autoscaler:OperatorApiKey).
+var operatorKey = options.GetValueOrDefault("autoscaler-key") ?? Environment.GetEnvironmentVariable("FLEET_AUTOSCALER_KEY");
+if (!string.IsNullOrEmpty(operatorKey))
+{
+    scaler.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", operatorKey);
+}
 
 var decision = await DecisionAsync();
 var max = decision.GetProperty("max").GetInt32();

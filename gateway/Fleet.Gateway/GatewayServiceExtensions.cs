@@ -55,6 +55,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<JobCompletionNotifier>();
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<WorkerDirectory>();
+        builder.Services.AddSingleton<WorkerListing>();
         builder.Services.AddHostedSingleton<OutboxRelay>();
         foreach (var (key, dataSourceKey) in new[] { (JobAcceptors.Durable, (string?)null), (JobAcceptors.AnsweredAfterEnding, PersistenceExtensions.DeferredFlush) })
         {

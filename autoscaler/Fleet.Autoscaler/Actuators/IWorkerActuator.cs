@@ -10,6 +10,13 @@ public interface IWorkerActuator
 {
     IReadOnlyList<OwnedWorker> Owned();
 
+    /// <summary>
+    /// Called once, before the first decision: workers that a killed predecessor left running become
+    /// owned workers of their pool again, so that they count and no second set starts beside them.
+    /// Those of no pool in <paramref name="pools"/> are asked to drain.
+    /// </summary>
+    void Adopt(IReadOnlyList<WorkerPool> pools);
+
     void Start(WorkerPool pool);
 
     /// <summary>Drains the worker; one waiting to be restarted is simply not restarted.</summary>

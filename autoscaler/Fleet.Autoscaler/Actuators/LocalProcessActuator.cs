@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using Fleet.Autoscaler.Scaling;
 using Fleet.Autoscaler.Telemetry;
-using Fleet.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Autoscaler.Actuators;
@@ -12,7 +12,8 @@ namespace Fleet.Autoscaler.Actuators;
 /// plus its id, its one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>. Its
 /// output goes straight to <c>{WorkerLogDirectory}/{id}.log</c>, so the log outlives the
 /// autoscaler. A worker that exits without being asked is restarted with exponential backoff.
-/// Drain is SIGTERM; SIGKILL is kept for a worker that outlives its drain limit.
+/// Drain is SIGTERM; SIGKILL is kept for a worker that outlives its drain limit. A pid file beside
+/// the log lets a successor take the worker over if the autoscaler is killed.
 /// </summary>
 public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
 {
@@ -21,7 +22,8 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<LocalProcessActuator> _log;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private static readonly TimeSpan AdoptedPollInterval = TimeSpan.FromMilliseconds(250);
+    private readonly Dictionary<string, WorkerSlot> _slots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _lastNumber = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _logDirectory;
@@ -34,14 +36,37 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         _log = log;
         _logDirectory = Path.GetFullPath(_options.WorkerLogDirectory);
         Directory.CreateDirectory(_logDirectory);
-        StopLeftovers();
     }
 
     public IReadOnlyList<OwnedWorker> Owned()
     {
         lock (_lock)
         {
-            return [.. _slots.Values.Select(s => new OwnedWorker(s.Id, s.Pool, s.State, s.StartedAt, s.Process?.Id, s.Restarts, s.LogFile))];
+            return [.. _slots.Values.Select(s => s.ToOwned())];
+        }
+    }
+
+    public void Adopt(IReadOnlyList<WorkerPool> pools)
+    {
+        foreach (var leftover in LeftoverWorkers.Find(_logDirectory, pools, _log))
+        {
+            var slot = new WorkerSlot(leftover.Id, leftover.Pool, Path.Combine(_logDirectory, leftover.Id + ".log"))
+            {
+                Process = leftover.Process,
+                Adopted = true,
+                State = OwnedWorkerState.Running,
+                StartedAt = leftover.StartedAt,
+            };
+            lock (_lock)
+            {
+                _slots[slot.Id] = slot;
+                _lastNumber[slot.Pool.ToString()] = Math.Max(_lastNumber.GetValueOrDefault(slot.Pool.ToString()), leftover.Number);
+            }
+
+            _ = WatchAdoptedAsync(slot, leftover.Process, leftover.StartTicks);
+            _log.LogWarning("Worker {WorkerId} (pid {Pid}) was left running by an earlier autoscaler; it is owned again, in {Pool}",
+                slot.Id, leftover.Process.Id, slot.Pool);
+            _telemetry.Count(slot.Pool, "adopt");
         }
     }
 
@@ -50,8 +75,8 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         lock (_lock)
         {
             var number = _lastNumber[pool.ToString()] = _lastNumber.GetValueOrDefault(pool.ToString()) + 1;
-            var id = $"{pool.Endpoint.Id}-{pool.Kind}-{number}";
-            var slot = new Slot(id, pool, Path.Combine(_logDirectory, id + ".log"));
+            var id = WorkerSlot.IdPrefix(pool) + number.ToString(CultureInfo.InvariantCulture);
+            var slot = new WorkerSlot(id, pool, Path.Combine(_logDirectory, id + ".log"));
             _slots[id] = slot;
             Launch(slot);
         }
@@ -130,54 +155,23 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         }
     }
 
-    private void Launch(Slot slot)
+    private void Launch(WorkerSlot slot)
     {
-        var program = slot.Pool.Endpoint.Hardware == Hardware.Gpu ? _options.GpuWorkerPath : _options.CpuWorkerPath;
-        if (string.IsNullOrEmpty(program) || !File.Exists(program))
-        {
-            throw new InvalidOperationException(
-                $"Autoscaler:{(slot.Pool.Endpoint.Hardware == Hardware.Gpu ? "GpuWorkerPath" : "CpuWorkerPath")} must name the built worker program (is: '{program}').");
-        }
-
+        var start = WorkerCommand.For(_options, slot);
         var now = _time.GetUtcNow();
         File.AppendAllText(slot.LogFile, $"--- {now:O} autoscaler starts {slot.Id} for {slot.Pool} (restarts so far: {slot.Restarts}) ---\n");
-        // The shell only redirects and execs: the pid is the worker's own, and its output goes to
-        // the file directly, not through a pipe that would break if the autoscaler died.
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(program))!,
-        };
-        foreach (var argument in new[] { "-c", "exec \"$0\" \"$1\" >>\"$2\" 2>&1", _options.DotnetPath, Path.GetFullPath(program), slot.LogFile })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Other Worker__ settings (heartbeat interval) pass through; these three are the pool's.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Worker__Endpoints__", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment.Remove("Worker__Hardware");
-        start.Environment["Worker__Id"] = slot.Id;
-        start.Environment["Worker__Endpoints__0"] = slot.Pool.Endpoint.Id;
-        if (slot.Pool.IsCpuFallback)
-        {
-            start.Environment["Worker__Hardware"] = nameof(Hardware.Cpu);
-        }
-
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.Exited += (_, _) => OnExited(slot, process);
         process.Start();
         slot.Process = process;
+        slot.Adopted = false;
         slot.StartedAt = now;
         slot.State = OwnedWorkerState.Running;
-        File.WriteAllText(PidFile(slot.Id), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.WriteAllText(PidFile(slot.Id), process.Id.ToString(CultureInfo.InvariantCulture));
         _log.LogInformation("Worker {WorkerId} started for {Pool} (pid {Pid}, log {LogFile})", slot.Id, slot.Pool, process.Id, slot.LogFile);
     }
 
-    private void OnExited(Slot slot, Process process)
+    private void OnExited(WorkerSlot slot, Process process)
     {
         lock (_lock)
         {
@@ -186,7 +180,8 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
                 return;
             }
 
-            var code = process.ExitCode;
+            // An adopted process is not our child: the kernel tells its exit code to someone else.
+            var code = slot.Adopted ? "unknown" : process.ExitCode.ToString(CultureInfo.InvariantCulture);
             var ran = _time.GetUtcNow() - slot.StartedAt;
             slot.Process = null;
             File.Delete(PidFile(slot.Id));
@@ -208,7 +203,7 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         }
     }
 
-    private async Task RestartLaterAsync(Slot slot, TimeSpan delay)
+    private async Task RestartLaterAsync(WorkerSlot slot, TimeSpan delay)
     {
         try
         {
@@ -243,7 +238,7 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         _telemetry.Count(slot.Pool, "restart");
     }
 
-    private async Task KillIfOverdueAsync(Slot slot, TimeSpan limit)
+    private async Task KillIfOverdueAsync(WorkerSlot slot, TimeSpan limit)
     {
         try
         {
@@ -267,7 +262,21 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         }
     }
 
-    private void Terminate(Slot slot)
+    /// <summary>
+    /// Its parent is gone, so no SIGCHLD tells us of an adopted worker's exit: watch /proc until its
+    /// process is gone (or a zombie that nobody reaps), then handle it like any worker's exit.
+    /// </summary>
+    private async Task WatchAdoptedAsync(WorkerSlot slot, Process process, long startTicks)
+    {
+        while (ProcFs.StartTicks(process.Id) == startTicks)
+        {
+            await Task.Delay(AdoptedPollInterval, _time);
+        }
+
+        OnExited(slot, process);
+    }
+
+    private void Terminate(WorkerSlot slot)
     {
         slot.State = OwnedWorkerState.Draining;
         if (slot.Process is { } process && !PosixSignals.Terminate(process.Id))
@@ -280,51 +289,7 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         }
     }
 
-    /// <summary>
-    /// Workers of an earlier autoscaler that was killed outright still run; ask them to drain, so
-    /// that their ids are free and no unowned worker lingers. A pid file counts only if that process
-    /// still carries the worker's id in its environment (pids get reused).
-    /// </summary>
-    private void StopLeftovers()
-    {
-        foreach (var file in Directory.EnumerateFiles(_logDirectory, "*.pid"))
-        {
-            var id = Path.GetFileNameWithoutExtension(file);
-            if (int.TryParse(File.ReadAllText(file).Trim(), out var pid)
-                && File.Exists($"/proc/{pid}/environ")
-                && File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"Worker__Id={id}")
-                && PosixSignals.Terminate(pid))
-            {
-                _log.LogWarning("Worker {WorkerId} (pid {Pid}) was left running by an earlier autoscaler; asked it to drain", id, pid);
-            }
-
-            File.Delete(file);
-        }
-    }
-
     public void Dispose() => _stopping.Dispose();
 
     private string PidFile(string id) => Path.Combine(_logDirectory, id + ".pid");
-
-    private sealed class Slot(string id, WorkerPool pool, string logFile)
-    {
-        public string Id { get; } = id;
-
-        public WorkerPool Pool { get; } = pool;
-
-        public string LogFile { get; } = logFile;
-
-        public Process? Process { get; set; }
-
-        public OwnedWorkerState State { get; set; }
-
-        public DateTimeOffset StartedAt { get; set; }
-
-        public int Restarts { get; set; }
-
-        public int CrashesInARow { get; set; }
-
-        /// <summary>Completes when the worker has exited for good (drained).</summary>
-        public TaskCompletionSource Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

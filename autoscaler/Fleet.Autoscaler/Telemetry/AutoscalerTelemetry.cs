@@ -8,7 +8,7 @@ namespace Fleet.Autoscaler.Telemetry;
 
 /// <summary>
 /// The autoscaler's figures: every pool's latest decision and inputs, and counts of what it did
-/// (start, drain, restart, kill). Published through the <c>Fleet.Autoscaler</c> meter for any
+/// (start, drain, restart, kill, adopt). Published through the <c>Fleet.Autoscaler</c> meter for any
 /// OpenTelemetry or dotnet-counters listener, and as Prometheus text at <c>/metrics</c>.
 /// </summary>
 public sealed class AutoscalerTelemetry : IDisposable
@@ -23,7 +23,7 @@ public sealed class AutoscalerTelemetry : IDisposable
 
     public AutoscalerTelemetry()
     {
-        _scaleEvents = _meter.CreateCounter<long>("fleet.autoscaler.scale_events", description: "Workers started, drained, restarted or killed");
+        _scaleEvents = _meter.CreateCounter<long>("fleet.autoscaler.scale_events", description: "Workers started, drained, restarted, killed or adopted");
         Gauge("fleet.autoscaler.workers.desired", r => r.Desired, "Workers the policy wants");
         Gauge("fleet.autoscaler.workers.actual", r => r.Actual, "Workers the autoscaler runs, draining ones left out");
         Gauge("fleet.autoscaler.workers.live", r => r.LiveWorkers, "Workers alive by heartbeat");
@@ -47,7 +47,7 @@ public sealed class AutoscalerTelemetry : IDisposable
         return previous;
     }
 
-    /// <param name="action"><c>start</c>, <c>drain</c>, <c>restart</c> or <c>kill</c>.</param>
+    /// <param name="action"><c>start</c>, <c>drain</c>, <c>restart</c>, <c>kill</c> or <c>adopt</c>.</param>
     public void Count(WorkerPool pool, string action)
     {
         _events.AddOrUpdate((pool.Endpoint.Id, pool.Kind, action), 1, (_, n) => n + 1);

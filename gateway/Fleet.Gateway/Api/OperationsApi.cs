@@ -19,7 +19,8 @@ public static class OperationsApi
         });
 
         var admin = app.MapGroup("/admin").AddEndpointFilter<Auth.ApiKeyFilter>();
-        admin.MapGet("/workers", (WorkerRegistry workers) => Results.Ok(workers.Live()));
+        admin.MapGet("/workers", async (HttpContext http, WorkerListing workers, CancellationToken cancellationToken) =>
+            Results.Ok(await workers.ForAsync(Auth.ApiKeyFilter.GrantOf(http)!, cancellationToken)));
         return app;
     }
 }

@@ -10,10 +10,13 @@ namespace Fleet.Gateway.Auth;
 /// </summary>
 public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLimiter) : IEndpointFilter
 {
-    private const string CallerItem = "fleet.api-key-id";
+    private const string GrantItem = "fleet.api-key-grant";
 
     /// <summary>The id of the API key that authenticated this request (a digest prefix, never the key).</summary>
-    public static string CallerOf(HttpContext context) => context.Items[CallerItem] as string ?? "";
+    public static string CallerOf(HttpContext context) => GrantOf(context)?.KeyId ?? "";
+
+    /// <summary>What the API key that authenticated this request may do; null on a route without the filter.</summary>
+    public static ApiKeyGrant? GrantOf(HttpContext context) => context.Items[GrantItem] as ApiKeyGrant;
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -39,7 +42,7 @@ public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLim
                 "This API key sent more requests than its rate limit allows.", retryAfter, http));
         }
 
-        http.Items[CallerItem] = grant.KeyId;
+        http.Items[GrantItem] = grant;
         return next(context);
     }
 }

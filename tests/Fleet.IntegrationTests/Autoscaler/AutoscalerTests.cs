@@ -51,6 +51,55 @@ public sealed class AutoscalerTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task An_autoscaler_restarted_after_a_kill_adopts_the_workers_left_running_and_never_runs_more_than_max()
+    {
+        const string endpoint = FleetFixture.AdoptionEndpoint; // 0..4 workers, REQUEST_COUNT 1, one job per worker
+        using var killed = await fleet.StartAutoscalerAsync(endpoint);
+        await Eventually.True(async () => await killed.DecisionAsync(endpoint) is not null, TimeSpan.FromSeconds(20), killed.Tail);
+        // Two rounds of 10 s jobs: an orphan asked to drain would live on until its job ends, well past
+        // the successor's first tick, and the second round runs under the successor.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            fleet.SubmitAsync(endpoint, $$$"""{"input": {"echo": {{{i}}}, "sleep_s": 10}}""")));
+
+        // Processes, not the autoscaler's view: orphans it does not know of run jobs all the same. The
+        // successor shares the log directory, so its workers are counted too.
+        var peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, killed.WorkerProcessIds(endpoint).Count);
+                await Task.Delay(50);
+            }
+        });
+        await Eventually.True(async () => await CountJobsAsync(endpoint, "status = 'IN_PROGRESS'") == 4,
+            TimeSpan.FromSeconds(45), killed.Tail);
+        var orphans = killed.WorkerProcessIds(endpoint).Order().ToList();
+
+        killed.Process.KillAlone();
+        using var successor = await fleet.StartSuccessorAsync(killed);
+        await Eventually.True(async () => await successor.DecisionAsync(endpoint) is not null, TimeSpan.FromSeconds(20), successor.Tail);
+        var owned = (await successor.WorkersAsync(endpoint)).Select(w => w.GetProperty("processId").GetInt32()).Order().ToList();
+
+        await Eventually.True(async () => await CountJobsAsync(endpoint, "status = 'COMPLETED'") == 8,
+            TimeSpan.FromSeconds(60), successor.Tail);
+        await Eventually.True(async () => killed.WorkerProcessIds(endpoint).Count == 0 && await fleet.WorkersAsync(endpoint) == 0,
+            TimeSpan.FromSeconds(30), successor.Tail);
+        await sampling.CancelAsync();
+        await sampler;
+
+        Assert.True(peak <= 4, $"{peak} worker processes ran at once for an endpoint with workersMax 4\n{successor.Tail()}");
+        Assert.Equal(orphans, owned);
+        Assert.Equal(0, await CountJobsAsync(endpoint, "attempt > 1 OR lease_losses > 0"));
+        Assert.Equal(4, await successor.EventsAsync(endpoint, "adopt"));
+        Assert.Equal(0, await successor.EventsAsync(endpoint, "start"));
+        // The adopted workers left through the idle timeout, and their exits were seen.
+        Assert.Equal(4, await successor.EventsAsync(endpoint, "drain"));
+        Assert.Empty(await successor.WorkersAsync(endpoint));
+    }
+
+    [Fact]
     public async Task Queue_delay_adds_a_worker_only_after_a_job_waited_longer_than_the_delay()
     {
         const string endpoint = FleetFixture.QueueDelayEndpoint; // min 1, max 2, QUEUE_DELAY 3 s, one job per worker

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Fleet.IntegrationTests.Infrastructure;
 
@@ -71,6 +72,37 @@ public sealed partial class ApiKeyTests(FleetFixture fleet)
         Assert.Equal(HttpStatusCode.Forbidden, await RunAsync(client, FleetFixture.SerialEndpoint));
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"v2/{FleetFixture.SerialEndpoint}/health")).StatusCode);
     }
+
+    [Fact]
+    public async Task An_endpoint_limited_key_sees_only_the_workers_and_jobs_of_its_endpoints_in_admin_workers()
+    {
+        var (_, key) = await CreateKeyAsync("--endpoints", "echo");
+        using var client = ClientFor(key);
+        await EventuallyAnsweredAsync(async () => (await client.GetAsync("admin/workers")).StatusCode, HttpStatusCode.OK);
+        // The shared worker serves echo and echo-serial: a job it runs for echo-serial is not this key's to see.
+        var hidden = Guid.Parse(await fleet.SubmitAsync(FleetFixture.SerialEndpoint, """{"input": {"echo": "hidden", "sleep_s": 6}}"""));
+        await Eventually.True(async () => (await WorkersAsync(fleet.Api)).Any(w => RunningJobs(w).Contains(hidden)), TimeSpan.FromSeconds(10),
+            () => "the unlimited key never saw the job running");
+
+        var seen = await WorkersAsync(client);
+
+        var shared = Assert.Single(seen, w => w.GetProperty("workerId").GetString() == fleet.Worker.Name);
+        Assert.Equal(["echo"], shared.GetProperty("endpoints").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain(hidden, RunningJobs(shared));
+        Assert.All(seen, w => Assert.Equal(["echo"], w.GetProperty("endpoints").EnumerateArray().Select(e => e.GetString())));
+        Assert.DoesNotContain(seen, w => w.GetProperty("workerId").GetString() == fleet.GpuWorkerId);
+        Assert.Contains(await WorkersAsync(fleet.Api), w => w.GetProperty("workerId").GetString() == fleet.GpuWorkerId);
+    }
+
+    private static async Task<List<JsonElement>> WorkersAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("admin/workers");
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. document.RootElement.EnumerateArray().Select(w => w.Clone())];
+    }
+
+    private static List<Guid> RunningJobs(JsonElement worker) => [.. worker.GetProperty("runningJobs").EnumerateArray().Select(j => j.GetGuid())];
 
     [Fact]
     public async Task A_revoked_key_gets_401()

@@ -106,6 +106,7 @@ public sealed class WebhookTests(FleetFixture fleet)
 
     [Theory]
     [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("http://[64:ff9b::a9fe:a9fe]/latest/meta-data")]
     [InlineData("http://10.1.2.3/hook")]
     [InlineData("http://192.168.0.10:8080/hook")]
     [InlineData("ftp://example.org/hook")]

@@ -47,6 +47,9 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>Autoscaled endpoints: served only by the workers an autoscaler test starts, never by <see cref="Worker"/>.</summary>
     public const string BurstEndpoint = "echo-autoscaled";
 
+    /// <summary>Scaled like <see cref="BurstEndpoint"/>, for the test that kills its autoscaler mid-burst.</summary>
+    public const string AdoptionEndpoint = "echo-adopted";
+
     public const string QueueDelayEndpoint = "echo-queue-delay";
 
     public const string LowPriorityEndpoint = "echo-low-priority";
@@ -117,6 +120,8 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "{{{RunawayEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 2},
               {"id": "{{{BurstEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 4, "idleTimeoutSeconds": 3,
                "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
+              {"id": "{{{AdoptionEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 4, "idleTimeoutSeconds": 3,
+               "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
               {"id": "{{{QueueDelayEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 2, "idleTimeoutSeconds": 30,
                "scalerType": "QUEUE_DELAY", "scalerValue": 3, "concurrencyPerWorker": 1},
               {"id": "{{{LowPriorityEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 2,
@@ -186,24 +191,58 @@ public sealed class FleetFixture : IAsyncLifetime
     /// Starts an autoscaler process that scales only <paramref name="endpoints"/>, with real worker
     /// processes; waits until it serves its API. Disposing it kills it and its workers.
     /// </summary>
-    public async Task<AutoscalerProcess> StartAutoscalerAsync(params string[] endpoints)
+    public Task<AutoscalerProcess> StartAutoscalerAsync(params string[] endpoints) =>
+        StartAutoscalerAsync(Path.Combine(_workDir, $"autoscaler-{Guid.NewGuid():N}"), endpoints);
+
+    /// <summary>
+    /// Starts an autoscaler with extra settings (<c>Urls</c> among them, if given) for
+    /// <see cref="AdmissionEndpoint"/>, whose workersMax 0 means it never starts a worker; does not
+    /// wait for it to serve, so a test of a refused start can read its exit.
+    /// </summary>
+    public AutoscalerProcess StartAutoscalerWith(params (string Key, string Value)[] settings)
     {
         var port = FreePort();
-        var logs = Directory.CreateDirectory(Path.Combine(_workDir, $"autoscaler-{port}")).FullName;
+        var environment = AutoscalerEnvironment(Path.Combine(_workDir, $"autoscaler-{Guid.NewGuid():N}"), [AdmissionEndpoint], port);
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        return new AutoscalerProcess(
+            FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
+            new Uri($"http://127.0.0.1:{port}/"), environment["Autoscaler__WorkerLogDirectory"], [AdmissionEndpoint]);
+    }
+
+    /// <summary>
+    /// Starts an autoscaler in place of a killed one: same endpoints, same worker log directory (with
+    /// the pid files of the workers the predecessor left running).
+    /// </summary>
+    public Task<AutoscalerProcess> StartSuccessorAsync(AutoscalerProcess predecessor) =>
+        StartAutoscalerAsync(predecessor.WorkerLogDirectory, [.. predecessor.Endpoints]);
+
+    private async Task<AutoscalerProcess> StartAutoscalerAsync(string workerLogDirectory, string[] endpoints)
+    {
+        var port = FreePort();
+        var environment = AutoscalerEnvironment(workerLogDirectory, endpoints, port);
+        var autoscaler = new AutoscalerProcess(
+            FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
+            new Uri($"http://127.0.0.1:{port}/"), environment["Autoscaler__WorkerLogDirectory"], endpoints);
+        await autoscaler.WaitUntilServingAsync();
+        return autoscaler;
+    }
+
+    private Dictionary<string, string> AutoscalerEnvironment(string workerLogDirectory, string[] endpoints, int port)
+    {
         var environment = Environment("Urls", $"http://127.0.0.1:{port}");
         environment["Autoscaler__CpuWorkerPath"] = RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu");
         environment["Autoscaler__GpuWorkerPath"] = RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu");
-        environment["Autoscaler__WorkerLogDirectory"] = logs;
+        environment["Autoscaler__WorkerLogDirectory"] = Directory.CreateDirectory(workerLogDirectory).FullName;
         for (var i = 0; i < endpoints.Length; i++)
         {
             environment[$"Autoscaler__Endpoints__{i}"] = endpoints[i];
         }
 
-        var autoscaler = new AutoscalerProcess(
-            FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
-            new Uri($"http://127.0.0.1:{port}/"), logs);
-        await autoscaler.WaitUntilServingAsync();
-        return autoscaler;
+        return environment;
     }
 
     /// <summary>Runs the gateway's key tool (<c>Fleet.Gateway keys …</c>) against this fleet's database; returns its output.</summary>

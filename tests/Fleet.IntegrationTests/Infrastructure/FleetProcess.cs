@@ -68,6 +68,16 @@ public sealed class FleetProcess : IDisposable
         }
     }
 
+    /// <summary>SIGKILL to this process alone: the processes it started live on, as after an OOM kill.</summary>
+    public void KillAlone()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            _process.WaitForExit(10_000);
+        }
+    }
+
     /// <summary>SIGSTOP: the process stops dead, sockets open, as a hung or partitioned worker would.</summary>
     public void Freeze() => Signal("-STOP");
 

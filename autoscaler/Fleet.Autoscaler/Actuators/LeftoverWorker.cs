@@ -1,0 +1,10 @@
+using System.Diagnostics;
+using Fleet.Autoscaler.Scaling;
+
+namespace Fleet.Autoscaler.Actuators;
+
+/// <summary>A live worker process a killed autoscaler left, with the pool its id names.</summary>
+/// <param name="StartedAt">When its process started (it ran before this autoscaler did).</param>
+/// <param name="StartTicks">Its start time in /proc's clock ticks, to tell it from a later process with the same pid.</param>
+/// <param name="Number">The n of its id <c>{endpoint}-{kind}-{n}</c>, so new ids do not collide with it.</param>
+internal sealed record LeftoverWorker(string Id, Process Process, DateTimeOffset StartedAt, long StartTicks, WorkerPool Pool, int Number);

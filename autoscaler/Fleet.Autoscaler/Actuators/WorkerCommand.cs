@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Fleet.Contracts;
+
+namespace Fleet.Autoscaler.Actuators;
+
+/// <summary>How <see cref="LocalProcessActuator"/> starts a worker process of a pool.</summary>
+internal static class WorkerCommand
+{
+    /// <summary>
+    /// <c>dotnet Fleet.Worker.{Cpu|Gpu}.dll</c> with the autoscaler's environment plus the worker's id, its
+    /// one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>; output appended to its log.
+    /// </summary>
+    public static ProcessStartInfo For(AutoscalerOptions options, WorkerSlot slot)
+    {
+        var gpu = slot.Pool.Endpoint.Hardware == Hardware.Gpu;
+        var program = gpu ? options.GpuWorkerPath : options.CpuWorkerPath;
+        if (string.IsNullOrEmpty(program) || !File.Exists(program))
+        {
+            throw new InvalidOperationException(
+                $"Autoscaler:{(gpu ? "GpuWorkerPath" : "CpuWorkerPath")} must name the built worker program (is: '{program}').");
+        }
+
+        // The shell only redirects and execs: the pid is the worker's own, and its output goes to
+        // the file directly, not through a pipe that would break if the autoscaler died.
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(program))!,
+        };
+        string[] arguments = ["-c", "exec \"$0\" \"$1\" >>\"$2\" 2>&1", options.DotnetPath, Path.GetFullPath(program), slot.LogFile];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Other Worker__ settings (heartbeat interval) pass through; these three are the pool's.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Worker__Endpoints__", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment.Remove("Worker__Hardware");
+        start.Environment["Worker__Id"] = slot.Id;
+        start.Environment["Worker__Endpoints__0"] = slot.Pool.Endpoint.Id;
+        if (slot.Pool.IsCpuFallback)
+        {
+            start.Environment["Worker__Hardware"] = nameof(Hardware.Cpu);
+        }
+
+        return start;
+    }
+}
