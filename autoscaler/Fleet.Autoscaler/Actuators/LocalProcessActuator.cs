@@ -8,8 +8,9 @@ namespace Fleet.Autoscaler.Actuators;
 
 /// <summary>
 /// Runs workers as local processes (<c>dotnet Fleet.Worker.*.dll</c>), the default actuator. Each
-/// worker inherits the autoscaler's environment (broker, database, endpoints file, <c>Gpu__*</c>)
-/// plus its id, its one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>. Its
+/// worker inherits the autoscaler's environment (broker address, endpoints file, <c>Gpu__*</c>), less
+/// its database connection, with the workers' broker user and heartbeat key instead of its own
+/// credentials, plus its id, its one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>. Its
 /// output goes straight to <c>{WorkerLogDirectory}/{id}.log</c>, so the log outlives the
 /// autoscaler. A worker that exits without being asked is restarted with exponential backoff.
 /// Drain is SIGTERM; SIGKILL is kept for a worker that outlives its drain limit.
@@ -160,6 +161,12 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         }
 
         start.Environment.Remove("Worker__Hardware");
+        // Least privilege: a worker needs no database, and the autoscaler's broker user may only
+        // read the management API.
+        start.Environment.Remove(FleetSettings.EnvironmentVariable(FleetSettings.ConnectionString));
+        start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.RabbitMqUsername)] = _options.WorkerRabbitMqUsername;
+        start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.RabbitMqPassword)] = _options.WorkerRabbitMqPassword;
+        start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.WorkerKey)] = _options.WorkerKey;
         start.Environment["Worker__Id"] = slot.Id;
         start.Environment["Worker__Endpoints__0"] = slot.Pool.Endpoint.Id;
         if (slot.Pool.IsCpuFallback)

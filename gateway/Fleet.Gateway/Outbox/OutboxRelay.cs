@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Fleet.Contracts.Messages;
+using Fleet.Gateway.Reports;
 using MassTransit;
 using Npgsql;
 
@@ -13,8 +15,10 @@ namespace Fleet.Gateway.Outbox;
 /// are read back and sent, so an accepted job reaches its queue whatever happened in between. The
 /// sweep also sends the rows whose <c>not_before</c> has come: retries waiting out their backoff.
 /// Delivery is at least once: a crash between the confirm and the delete sends a message again.
+/// A <c>RunJob</c> gets its attempt's report token here, as it leaves: the outbox row never holds it,
+/// so reading the database (the autoscaler may) gives no way to forge a report.
 /// </summary>
-public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<OutboxRelay> log) : BackgroundService
+public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ReportTokens tokens, ILogger<OutboxRelay> log) : BackgroundService
 {
     private static readonly TimeSpan s_sendTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_sweepAge = TimeSpan.FromSeconds(3);
@@ -102,8 +106,9 @@ public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, ILogger<Out
             return;
         }
 
+        var message = envelope.Message is RunJob job ? job with { ReportToken = tokens.For(job.JobId, job.Attempt) } : envelope.Message;
         var endpoint = await bus.GetSendEndpoint(new Uri("queue:" + envelope.Destination));
-        await endpoint.Send(envelope.Message, envelope.MessageType, cancellationToken);
+        await endpoint.Send(message, envelope.MessageType, cancellationToken);
     }
 
     private async Task SweepAsync(CancellationToken stoppingToken)

@@ -52,8 +52,11 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         await _provider.DisposeAsync();
     }
 
-    private static RunJob Job(string input, int timeoutMs = 60_000, string handler = "echo") =>
-        new(Guid.NewGuid(), "echo", handler, JsonDocument.Parse(input).RootElement.Clone(), 1, timeoutMs, DateTimeOffset.UtcNow);
+    private static RunJob Job(string input, int timeoutMs = 60_000, string handler = "echo")
+    {
+        var id = Guid.NewGuid();
+        return new(id, "echo", handler, JsonDocument.Parse(input).RootElement.Clone(), 1, timeoutMs, DateTimeOffset.UtcNow, $"token-of-{id}");
+    }
 
     private async Task<T> PublishedFor<T>(Guid jobId)
         where T : class
@@ -91,6 +94,22 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         // Slept on the monotonic clock, timed on the wall clock: allow a few milliseconds.
         Assert.True(succeeded.FinishedAt - succeeded.StartedAt >= TimeSpan.FromMilliseconds(195));
         Assert.Equal("""{"echo":"hi"}""", succeeded.Output.GetRawText());
+    }
+
+    [Fact]
+    public async Task Every_report_and_the_heartbeats_lease_list_carry_the_attempts_report_token()
+    {
+        var job = Job("""{"stream": ["a"], "sleep_s": 1, "progress_every_s": 0.5}""");
+        await _harness.Bus.Publish(job);
+
+        var started = await PublishedFor<JobStarted>(job.JobId);
+        var running = _provider.GetRequiredService<RunningJobs>().Snapshot();
+        var succeeded = await PublishedFor<JobSucceeded>(job.JobId);
+        var chunk = _harness.Published.Select<JobStreamed>(m => m.Context.Message.JobId == job.JobId).Single().Context.Message;
+        var progress = _harness.Published.Select<JobProgressed>(m => m.Context.Message.JobId == job.JobId).First().Context.Message;
+
+        Assert.All(new[] { started.ReportToken, chunk.ReportToken, progress.ReportToken, succeeded.ReportToken }, t => Assert.Equal(job.ReportToken, t));
+        Assert.Equal(new RunningAttempt(job.JobId, 1, job.ReportToken!), Assert.Single(running));
     }
 
     [Fact]
