@@ -120,7 +120,8 @@ public sealed class JobRunner(
                     return bus.Publish(new JobProgressed(job.JobId, job.Attempt, message, percent, time.GetUtcNow(), Token(job)), token);
                 });
             var output = await invoker.InvokeAsync(services, job.Input, context, cancellationToken);
-            return new JobSucceeded(job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output, context.StreamedChunks, Token(job));
+            return new JobSucceeded(
+                job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output, context.StreamedChunks, Token(job));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -170,7 +171,8 @@ public sealed class JobRunner(
         Failed(job, startedAt, $"execution timeout of {job.ExecutionTimeoutMs} ms exceeded", "Timeout", timedOut: true, permanent: false);
 
     private JobFailed Failed(RunJob job, DateTimeOffset startedAt, string error, string errorType, bool timedOut, bool permanent) =>
-        new(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), error, errorType, timedOut, permanent, Token(job));
+        new(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(),
+            error, errorType, timedOut, permanent, Token(job));
 
     /// <summary>The attempt's report token, returned with every report (a gateway ignores a report without it).</summary>
     internal static string Token(RunJob job) => job.ReportToken ?? "";

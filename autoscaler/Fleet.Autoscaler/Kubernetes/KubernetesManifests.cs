@@ -54,10 +54,12 @@ public static class KubernetesManifests
 
         var kustomization = new StringBuilder(Header)
             .Append("# Needs KEDA, and two secrets made by the operator (no credential is written here):\n")
-            .Append(CultureInfo.InvariantCulture, $"# {BrokerSecret}: RabbitMq__Host, RabbitMq__Port, RabbitMq__VirtualHost, RabbitMq__Username and\n")
+            .Append(CultureInfo.InvariantCulture, $"# {BrokerSecret}: ")
+            .Append("RabbitMq__Host, RabbitMq__Port, RabbitMq__VirtualHost, RabbitMq__Username and\n")
             .Append("#   RabbitMq__Password of the workers' broker user (vhost rights, no management tag), and Worker__Key, the\n")
             .Append("#   heartbeat key the gateways hold as Reports__WorkerKey;\n")
-            .Append(CultureInfo.InvariantCulture, $"# {ManagementSecret}: key host, http://USER:PASSWORD@RABBITMQ:15672/ of a user tagged\n")
+            .Append(CultureInfo.InvariantCulture, $"# {ManagementSecret}: ")
+            .Append("key host, http://USER:PASSWORD@RABBITMQ:15672/ of a user tagged\n")
             .Append("#   monitoring (read only), for KEDA's management API trigger.\n")
             .Append("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
         foreach (var file in files)

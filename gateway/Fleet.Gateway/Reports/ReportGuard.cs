@@ -16,7 +16,8 @@ public sealed class ReportGuard(ReportTokens tokens, IOptions<ReportOptions> opt
 {
     private static readonly Meter s_meter = new("Fleet.Gateway");
     private static readonly Counter<long> s_refused = s_meter.CreateCounter<long>(
-        "fleet.gateway.reports_refused", description: "Worker reports ignored: wrong report token or heartbeat signature, or a stale heartbeat");
+        "fleet.gateway.reports_refused",
+        description: "Worker reports ignored: wrong report token or heartbeat signature, or a stale heartbeat");
 
     /// <summary>True when <paramref name="token"/> is the attempt's; else logs the refusal.</summary>
     public bool Admits(string report, Guid jobId, int attempt, string? token, string? workerId)
@@ -47,7 +48,8 @@ public sealed class ReportGuard(ReportTokens tokens, IOptions<ReportOptions> opt
         {
             // A replayed heartbeat, one that waited in the queue, or a worker whose clock is off.
             Count(nameof(WorkerHeartbeat));
-            log.LogWarning("Refused heartbeat of worker {WorkerId}: sent at {SentAt:O}, {Seconds:0.#} s from this gateway's clock (at most {Skew} s)",
+            log.LogWarning(
+                "Refused heartbeat of worker {WorkerId}: sent at {SentAt:O}, {Seconds:0.#} s from this gateway's clock (at most {Skew} s)",
                 Printable(beat.WorkerId), beat.SentAt, offset.TotalSeconds, options.Value.HeartbeatSkew.TotalSeconds);
             return null;
         }
@@ -59,7 +61,8 @@ public sealed class ReportGuard(ReportTokens tokens, IOptions<ReportOptions> opt
             {
                 (forged ??= []).Add(job);
                 Count("lease renewal");
-                log.LogWarning("Refused lease renewal of job {JobId} attempt {Attempt} by worker {WorkerId}: its report token is not the attempt's",
+                log.LogWarning(
+                    "Refused lease renewal of job {JobId} attempt {Attempt} by worker {WorkerId}: its report token is not the attempt's",
                     job.JobId, job.Attempt, Printable(beat.WorkerId));
             }
         }

@@ -10,7 +10,8 @@ namespace Fleet.Gateway.Workers;
 /// through the recorder's batch, the <c>workers</c> table and the leases of the jobs it lists.
 /// An unsigned or stale heartbeat changes nothing (<see cref="ReportGuard"/>).
 /// </summary>
-public sealed class WorkerHeartbeatConsumer(WorkerRegistry registry, JobEventRecorder recorder, ReportGuard guard) : IConsumer<WorkerHeartbeat>
+public sealed class WorkerHeartbeatConsumer(WorkerRegistry registry, JobEventRecorder recorder, ReportGuard guard)
+    : IConsumer<WorkerHeartbeat>
 {
     public Task Consume(ConsumeContext<WorkerHeartbeat> context)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Fleet.IntegrationTests.Infrastructure;
 using Npgsql;
 using Role = Fleet.IntegrationTests.Infrastructure.FleetFixture.Role;
@@ -51,7 +52,7 @@ public sealed class CredentialTests(FleetFixture fleet)
 
         var status = await fleet.StatusAsync(FleetFixture.UnservedEndpoint, job);
         Assert.Equal("IN_QUEUE", status.GetProperty("status").GetString());
-        Assert.False(status.TryGetProperty("output", out var output) && output.ValueKind != System.Text.Json.JsonValueKind.Null, $"output: {output}");
+        Assert.False(status.TryGetProperty("output", out var output) && output.ValueKind != JsonValueKind.Null, $"output: {output}");
         Assert.Empty(await fleet.QueryAsync<string>("SELECT id FROM workers WHERE id = $1", worker));
         Assert.Equal(0, await fleet.WorkersAsync(FleetFixture.UnservedEndpoint));
     }
@@ -70,7 +71,8 @@ public sealed class CredentialTests(FleetFixture fleet)
         var queues = await asMonitor.GetStringAsync($"api/queues/{fleet.VirtualHost}?columns=name");
         Assert.Contains("fleet.gateway.events", queues);
 
-        using var publish = await asMonitor.PostAsJsonAsync(Forger.PublishPath(fleet.VirtualHost, "JobSucceeded"), Forger.Body(new { jobId = Guid.Empty }));
+        using var publish = await asMonitor.PostAsJsonAsync(
+            Forger.PublishPath(fleet.VirtualHost, "JobSucceeded"), Forger.Body(new { jobId = Guid.Empty }));
         var answer = await publish.Content.ReadAsStringAsync();
         Assert.False(publish.IsSuccessStatusCode, answer);
         Assert.Contains("ACCESS_REFUSED", answer);
@@ -80,8 +82,8 @@ public sealed class CredentialTests(FleetFixture fleet)
     public async Task The_gateway_role_owns_the_database_without_superuser_rights_and_the_autoscaler_role_only_reads()
     {
         var rights = await fleet.QueryAsync<bool[]>(
-            "SELECT ARRAY[rolsuper, rolcreatedb, rolcreaterole, (SELECT datdba = r.oid FROM pg_database WHERE datname = current_database())] " +
-            "FROM pg_roles r WHERE rolname = current_user");
+            "SELECT ARRAY[rolsuper, rolcreatedb, rolcreaterole, " +
+            "(SELECT datdba = r.oid FROM pg_database WHERE datname = current_database())] FROM pg_roles r WHERE rolname = current_user");
         Assert.Equal([false, false, false, true], Assert.Single(rights));
 
         await using var autoscaler = new NpgsqlConnection(fleet.AutoscalerConnectionString);
@@ -96,7 +98,7 @@ public sealed class CredentialTests(FleetFixture fleet)
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
     }
 
-    private static string RandomToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string RandomToken() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A per-test management user with a worker's rights on the vhost, deleted afterwards.</summary>
     private sealed class Forger(FleetFixture fleet, string user, HttpClient client) : IAsyncDisposable
@@ -122,7 +124,7 @@ public sealed class CredentialTests(FleetFixture fleet)
             properties = new { content_type = "application/vnd.masstransit+json", delivery_mode = 2 },
             routing_key = "",
             payload_encoding = "string",
-            payload = System.Text.Json.JsonSerializer.Serialize(new
+            payload = JsonSerializer.Serialize(new
             {
                 messageId = Guid.NewGuid(),
                 messageType = new[] { "urn:message:Fleet.Contracts.Messages:" + messageType },

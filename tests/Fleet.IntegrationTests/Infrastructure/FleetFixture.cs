@@ -130,7 +130,8 @@ public sealed class FleetFixture : IAsyncLifetime
         _servers = TestServers.Start();
         _adminConnection = _servers["FLEET_PG_ADMIN_URL"];
         ConnectionString = new NpgsqlConnectionStringBuilder(_servers["ConnectionStrings__Fleet"]) { Database = Database }.ConnectionString;
-        AutoscalerConnectionString = new NpgsqlConnectionStringBuilder(_servers["FLEET_DB_AUTOSCALER_URL"]) { Database = Database }.ConnectionString;
+        AutoscalerConnectionString =
+            new NpgsqlConnectionStringBuilder(_servers["FLEET_DB_AUTOSCALER_URL"]) { Database = Database }.ConnectionString;
         var (owner, reader) = (_servers["FLEET_DB_USER"], _servers["FLEET_DB_AUTOSCALER_USER"]);
         await using (var admin = new NpgsqlConnection(_adminConnection))
         {
@@ -139,7 +140,8 @@ public sealed class FleetFixture : IAsyncLifetime
         }
 
         // As infra/postgres.sh does for the fleet database: the autoscaler reads what the gateway creates.
-        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_adminConnection) { Database = Database }.ConnectionString))
+        var adminOfRun = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = Database }.ConnectionString;
+        await using (var admin = new NpgsqlConnection(adminOfRun))
         {
             await admin.OpenAsync();
             await new NpgsqlCommand($"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public GRANT SELECT ON TABLES TO {reader}", admin)
@@ -492,7 +494,8 @@ public sealed class FleetFixture : IAsyncLifetime
     }
 
     /// <summary>The management API as the broker's administrator (the fixture's own setup and clean-up).</summary>
-    public HttpClient AdminManagementClient() => ManagementClient(_servers["FLEET_RABBIT_ADMIN_USER"], _servers["FLEET_RABBIT_ADMIN_PASSWORD"]);
+    public HttpClient AdminManagementClient() =>
+        ManagementClient(_servers["FLEET_RABBIT_ADMIN_USER"], _servers["FLEET_RABBIT_ADMIN_PASSWORD"]);
 
     private static int FreePort()
     {

@@ -74,7 +74,8 @@ public sealed class ReportGuardTests
     public void Keeps_a_signed_heartbeat_but_drops_the_leases_it_holds_no_token_for()
     {
         var (genuine, forged) = (Guid.CreateVersion7(), Guid.CreateVersion7());
-        var beat = Signed(Beat(s_now, new RunningAttempt(genuine, 1, _tokens.For(genuine, 1)), new RunningAttempt(forged, 3, _tokens.For(forged, 2))));
+        var beat = Signed(Beat(s_now,
+            new RunningAttempt(genuine, 1, _tokens.For(genuine, 1)), new RunningAttempt(forged, 3, _tokens.For(forged, 2))));
 
         var admitted = _guard.Admit(beat);
 
@@ -101,7 +102,8 @@ public sealed class ReportGuardTests
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (logLevel == LogLevel.Warning)
             {

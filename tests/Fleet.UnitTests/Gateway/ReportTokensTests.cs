@@ -7,7 +7,8 @@ public sealed class ReportTokensTests
 {
     private static readonly Guid s_job = Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b");
 
-    private static ReportTokens Tokens(string key = "a-report-key-of-at-least-32-chars!") => new(Options.Create(new ReportOptions { Key = key }));
+    private static ReportTokens Tokens(string key = "a-report-key-of-at-least-32-chars!") =>
+        new(Options.Create(new ReportOptions { Key = key }));
 
     [Fact]
     public void A_token_is_valid_for_its_own_job_and_attempt_on_every_gateway_with_the_key()

@@ -20,7 +20,8 @@ public sealed class HeartbeatSignatureTests
     {
         var signed = HeartbeatSignature.Signed(s_beat with { IdleSeconds = 0.1 + 0.2 }, Key);
 
-        var received = JsonSerializer.Deserialize<WorkerHeartbeat>(JsonSerializer.Serialize(signed, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!;
+        var json = JsonSerializer.Serialize(signed, JsonSerializerOptions.Web);
+        var received = JsonSerializer.Deserialize<WorkerHeartbeat>(json, JsonSerializerOptions.Web)!;
 
         Assert.True(HeartbeatSignature.IsValid(received, Key));
     }

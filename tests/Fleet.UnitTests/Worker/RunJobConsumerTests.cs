@@ -55,7 +55,8 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
     private static RunJob Job(string input, int timeoutMs = 60_000, string handler = "echo")
     {
         var id = Guid.NewGuid();
-        return new(id, "echo", handler, JsonDocument.Parse(input).RootElement.Clone(), 1, timeoutMs, DateTimeOffset.UtcNow, $"token-of-{id}");
+        var document = JsonDocument.Parse(input).RootElement.Clone();
+        return new(id, "echo", handler, document, 1, timeoutMs, DateTimeOffset.UtcNow, $"token-of-{id}");
     }
 
     private async Task<T> PublishedFor<T>(Guid jobId)
@@ -108,7 +109,8 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         var chunk = _harness.Published.Select<JobStreamed>(m => m.Context.Message.JobId == job.JobId).Single().Context.Message;
         var progress = _harness.Published.Select<JobProgressed>(m => m.Context.Message.JobId == job.JobId).First().Context.Message;
 
-        Assert.All(new[] { started.ReportToken, chunk.ReportToken, progress.ReportToken, succeeded.ReportToken }, t => Assert.Equal(job.ReportToken, t));
+        var tokens = new[] { started.ReportToken, chunk.ReportToken, progress.ReportToken, succeeded.ReportToken };
+        Assert.All(tokens, t => Assert.Equal(job.ReportToken, t));
         Assert.Equal(new RunningAttempt(job.JobId, 1, job.ReportToken!), Assert.Single(running));
     }
 
