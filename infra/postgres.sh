@@ -3,6 +3,10 @@
 # Usage: infra/postgres.sh start|stop|status|url run|test
 #   run: 127.0.0.1:55432, test: 127.0.0.1:56432 (FLEET_PG_PORT overrides)
 #   state: ${FLEET_STATE_DIR:-/var/tmp/fleet}/PROFILE/postgres (data/, run/ = socket, postgres.log)
+#   roles (passwords generated in PROFILE/secrets.env, see secrets.sh): postgres (superuser, for the
+#   scripts and the test fixture), fleet (owns database fleet; no superuser, createdb or createrole),
+#   fleet_autoscaler (SELECT on the tables fleet creates, nothing else)
+#   url: the gateway's connection string (role fleet)
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop|status|url run|test" >&2; exit 2; }
@@ -11,7 +15,8 @@ case "$profile" in run) port=55432 ;; test) port=56432 ;; *) usage ;; esac
 port=${FLEET_PG_PORT:-$port}
 base=$(realpath -m "${FLEET_STATE_DIR:-/var/tmp/fleet}")/$profile/postgres
 data=$base/data sock=$base/run logf=$base/postgres.log
-url="Host=127.0.0.1;Port=$port;Database=fleet;Username=fleet;Password=fleet"
+# shellcheck source=infra/secrets.sh
+source "$(dirname "${BASH_SOURCE[0]}")/secrets.sh"
 export PATH=$PATH:/usr/sbin:/sbin # CI shells may lack sbin (runuser)
 
 # The Debian layout keeps every server binary together; /usr/local/bin may only hold links.
@@ -80,12 +85,26 @@ init_once() {
   echo "include_if_exists = 'fleet.conf'" >>"$data/postgresql.conf"
 }
 
-ensure_db() { # idempotent: role fleet/fleet (superuser, so tests may create databases) and db fleet
-  as_pg "$bin/psql" -h "$sock" -p "$port" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
-SELECT 'CREATE ROLE fleet LOGIN SUPERUSER CREATEDB PASSWORD ''fleet'''
-  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fleet') \gexec
-SELECT 'CREATE DATABASE fleet OWNER fleet'
-  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'fleet') \gexec
+ensure_db() { # idempotent, and converges an older instance (whose role fleet was a superuser)
+  load_secrets "$profile"
+  # Over the private socket (trust); the passwords go in on stdin, never on a command line.
+  as_pg "$bin/psql" -h "$sock" -p "$port" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 >/dev/null <<SQL
+\\set admin_pw '$FLEET_PG_ADMIN_PASSWORD'
+\\set app '$FLEET_DB_USER'
+\\set app_pw '$FLEET_DB_PASSWORD'
+\\set reader '$FLEET_DB_AUTOSCALER_USER'
+\\set reader_pw '$FLEET_DB_AUTOSCALER_PASSWORD'
+ALTER ROLE postgres PASSWORD :'admin_pw';
+SELECT format('CREATE ROLE %I LOGIN', :'app') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app') \\gexec
+SELECT format('CREATE ROLE %I LOGIN', :'reader') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'reader') \\gexec
+ALTER ROLE :"app" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'app_pw';
+ALTER ROLE :"reader" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'reader_pw';
+SELECT format('CREATE DATABASE fleet OWNER %I', :'app') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'fleet') \\gexec
+ALTER DATABASE fleet OWNER TO :"app";
+\\connect fleet
+-- The gateway creates the tables (EF migrations at its start); the autoscaler may read them.
+ALTER DEFAULT PRIVILEGES FOR ROLE :"app" IN SCHEMA public GRANT SELECT ON TABLES TO :"reader";
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"reader";
 SQL
 }
 
@@ -123,6 +142,9 @@ status)
   if running; then echo "postgres: running on 127.0.0.1:$port (pid $(head -n1 "$data/postmaster.pid"))"
   else echo "postgres: not running"; exit 3; fi
   ;;
-url) echo "$url" ;;
+url)
+  load_secrets "$profile"
+  echo "Host=127.0.0.1;Port=$port;Database=fleet;Username=$FLEET_DB_USER;Password=$FLEET_DB_PASSWORD"
+  ;;
 *) usage ;;
 esac

@@ -5,9 +5,16 @@
 #   test: fleet-test@localhost, AMQP 56672, management 56673, distribution 56674
 #   (FLEET_AMQP_PORT, FLEET_RABBIT_MGMT_PORT, FLEET_RABBIT_DIST_PORT, FLEET_RABBIT_NODE override)
 #   state: ${FLEET_STATE_DIR:-/var/tmp/fleet}/PROFILE/rabbitmq (mnesia survives stop/start)
+# Users (passwords generated in PROFILE/secrets.env, see secrets.sh), converged on every start:
+#   fleet-admin (administrator: this script and the test fixture), fleet-gateway and fleet-worker
+#   (permissions on vhost / only, no management access), fleet-monitor (tag monitoring and access
+#   to vhost / with empty permissions: reads queue depths from the management API, can neither
+#   publish nor read a message); guest and the old fleet user are deleted.
 # Erlang cookie: Debian's wrappers run both the server and rabbitmqctl as user rabbitmq with
 # HOME=/var/lib/rabbitmq, so both always read /var/lib/rabbitmq/.erlang.cookie.
 set -euo pipefail
+# shellcheck source=infra/secrets.sh
+source "$(dirname "${BASH_SOURCE[0]}")/secrets.sh"
 
 usage() { echo "usage: $0 start|stop|status|await run|test" >&2; exit 2; }
 cmd=${1:-}; profile=${2:-}
@@ -47,11 +54,43 @@ beam_pid() { # beam_pid [any]: ours; with "any", whichever beam uses our node na
 running() { [[ -n $(beam_pid) ]] && port_open "$amqp"; }
 fail() { echo "FAILED: $1"; tail -n 25 "$base/log/console.log" "$base/log/$node.log" 2>/dev/null >&2; exit 1; }
 
-ensure_user() { # idempotent; default_user in rabbitmq.config covers a fresh node, this covers the rest
-  curl -sf -o /dev/null -u fleet:fleet "http://127.0.0.1:$mgmt/api/whoami" && return
-  ctl add_user fleet fleet >/dev/null 2>&1 || ctl change_password fleet fleet >/dev/null
-  ctl set_user_tags fleet administrator >/dev/null
-  ctl set_permissions -p / fleet '.*' '.*' '.*' >/dev/null
+api() { # api METHOD PATH [JSON on stdin]: the management API as the admin user; prints the HTTP status
+  # curl blanks -u from its process listing; bodies (passwords) come on stdin.
+  curl -s -o /dev/null -w '%{http_code}' -m 10 -u "$FLEET_RABBIT_ADMIN_USER:$FLEET_RABBIT_ADMIN_PASSWORD" -X "$1" \
+    -H 'content-type: application/json' ${3:+--data-binary @-} "http://127.0.0.1:$mgmt/api/$2"
+}
+expect() { # expect CODES STATUS WHAT
+  [[ " $1 " == *" $2 "* ]] || { echo "rabbitmq: $3 answered HTTP $2" >&2; exit 1; }
+}
+
+ensure_users() { # idempotent: a few management API calls (a rabbitmqctl call costs a second or more)
+  load_secrets "$profile"
+  if [[ $(api GET whoami) != 200 ]]; then # a node made before the admin user existed
+    ctl add_user "$FLEET_RABBIT_ADMIN_USER" "$FLEET_RABBIT_ADMIN_PASSWORD" >/dev/null 2>&1 \
+      || ctl change_password "$FLEET_RABBIT_ADMIN_USER" "$FLEET_RABBIT_ADMIN_PASSWORD" >/dev/null
+    ctl set_user_tags "$FLEET_RABBIT_ADMIN_USER" administrator >/dev/null
+    ctl set_permissions -p / "$FLEET_RABBIT_ADMIN_USER" '.*' '.*' '.*' >/dev/null
+  fi
+  local user pw tags
+  while read -r user pw tags; do
+    expect "201 204" "$(api PUT "users/$user" body <<<"{\"password\": \"$pw\", \"tags\": \"$tags\"}")" "user $user"
+  done <<USERS
+$FLEET_RABBIT_GATEWAY_USER $FLEET_RABBIT_GATEWAY_PASSWORD
+$FLEET_RABBIT_WORKER_USER $FLEET_RABBIT_WORKER_PASSWORD
+$FLEET_RABBIT_MONITOR_USER $FLEET_RABBIT_MONITOR_PASSWORD monitoring
+USERS
+  local all='".*"' none='""' # the monitor needs access to the vhost to read its queues, but no rights in it
+  while read -r user rights; do
+    expect "201 204" "$(api PUT "permissions/%2F/$user" body <<<"{\"configure\": $rights, \"write\": $rights, \"read\": $rights}")" \
+      "permissions of $user"
+  done <<PERMISSIONS
+$FLEET_RABBIT_GATEWAY_USER $all
+$FLEET_RABBIT_WORKER_USER $all
+$FLEET_RABBIT_MONITOR_USER $none
+PERMISSIONS
+  for user in guest fleet; do # defaults known to everyone: never a way in
+    expect "204 404" "$(api DELETE "users/$user")" "deleting user $user"
+  done
 }
 
 alive() { # during start: the launcher we forked (beam may not exist yet); await: keep waiting
@@ -92,7 +131,7 @@ do_stop() {
 }
 
 do_start() {
-  if running; then echo "rabbitmq: already running ($node, AMQP 127.0.0.1:$amqp)"; ensure_user; return; fi
+  if running; then echo "rabbitmq: already running ($node, AMQP 127.0.0.1:$amqp)"; ensure_users; return; fi
   [[ -z $(beam_pid) ]] || do_stop # half-up node (AMQP port closed): restart it cleanly
   local port t0=$EPOCHREALTIME d other
   other=$(beam_pid any)
@@ -113,19 +152,22 @@ do_start() {
   echo '[rabbitmq_management].' >"$base/enabled_plugins"
   # Classic Erlang-term config: skips the cuttlefish schema translation of rabbitmq.conf,
   # which took ~3.5 s of an ~8 s boot on a 2-core machine. default_user is created only
-  # when the node boots with an empty database (first start).
-  cat >"$base/rabbitmq.config" <<CONF
-[{rabbit, [{default_user, <<"fleet">>}, {default_pass, <<"fleet">>},
+  # when the node boots with an empty database (first start); so guest never exists. The file
+  # holds the admin password: readable by rabbitmq only.
+  load_secrets "$profile"
+  (umask 077; cat >"$base/rabbitmq.config") <<CONF
+[{rabbit, [{default_user, <<"$FLEET_RABBIT_ADMIN_USER">>}, {default_pass, <<"$FLEET_RABBIT_ADMIN_PASSWORD">>},
            {default_user_tags, [administrator]},
            {default_permissions, [<<".*">>, <<".*">>, <<".*">>]}]},
  {rabbitmq_management, [{tcp_config, [{ip, "127.0.0.1"}, {port, $mgmt}]}]}].
 CONF
+  chmod 600 "$base/rabbitmq.config"
   chown rabbitmq:rabbitmq "$base/enabled_plugins" "$base/rabbitmq.config"
   # setsid: own session, so the caller's terminal/test host can't signal it; no inherited
   # stdio, so a caller reading our output until EOF is not kept waiting by the server.
   setsid rabbitmq-server >>"$base/log/console.log" 2>&1 </dev/null 9>&- &
   await_up 60 $!
-  ensure_user
+  ensure_users
   echo "ready ($(since "$t0"))"
 }
 

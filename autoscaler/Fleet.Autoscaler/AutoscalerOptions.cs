@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Fleet.Contracts;
 
 namespace Fleet.Autoscaler;
 
@@ -50,4 +51,19 @@ public sealed class AutoscalerOptions
 
     /// <summary>How long the autoscaler's own shutdown waits for its drained workers to exit.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The broker user the workers it starts connect with. The autoscaler's own (<c>RabbitMq:Username</c>)
+    /// only reads queue depths from the management API.
+    /// </summary>
+    [Required]
+    public string WorkerRabbitMqUsername { get; set; } = "";
+
+    [Required]
+    public string WorkerRabbitMqPassword { get; set; } = "";
+
+    /// <summary>The key its workers sign heartbeats with, passed on as their <c>Worker:Key</c>.</summary>
+    [Required]
+    [MinLength(FleetSettings.MinKeyLength)]
+    public string WorkerKey { get; set; } = "";
 }

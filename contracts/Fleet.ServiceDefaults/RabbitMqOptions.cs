@@ -20,9 +20,10 @@ public sealed class RabbitMqOptions
     [Required]
     public string VirtualHost { get; set; } = "/";
 
+    /// <summary>Required: each process has its own user (README: Credentials); there is no default.</summary>
     [Required]
-    public string Username { get; set; } = "fleet";
+    public string Username { get; set; } = "";
 
     [Required]
-    public string Password { get; set; } = "fleet";
+    public string Password { get; set; } = "";
 }

@@ -4,6 +4,7 @@ using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
+using Fleet.Gateway.Reports;
 using Fleet.Gateway.Webhooks;
 using Fleet.Gateway.Workers;
 using Fleet.ServiceDefaults;
@@ -69,6 +70,12 @@ public static class GatewayServiceExtensions
             .Bind(builder.Configuration.GetSection(LeaseOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ReportOptions>()
+            .Bind(builder.Configuration.GetSection(ReportOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ReportTokens>();
+        builder.Services.AddSingleton<ReportGuard>();
         builder.Services.AddHostedSingleton<JobEventRecorder>();
         builder.Services.AddHostedService<ParkedJobReleaser>();
         builder.Services.AddHostedService<QueuedJobExpirer>();

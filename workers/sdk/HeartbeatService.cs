@@ -1,4 +1,5 @@
 using Fleet.Contracts.Messages;
+using Fleet.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -38,9 +39,9 @@ public sealed class HeartbeatService(
     private async Task BeatAsync(bool stopping, CancellationToken cancellationToken)
     {
         var memory = device.ReadMemory();
-        var beat = new WorkerHeartbeat(
+        var beat = HeartbeatSignature.Signed(new WorkerHeartbeat(
             worker.Id, device.Hardware, device.Name, served.EndpointIds, served.Capacity, running.Snapshot(),
-            memory?.TotalMb, memory?.FreeMb, time.GetUtcNow(), stopping, running.IdleSeconds());
+            memory?.TotalMb, memory?.FreeMb, time.GetUtcNow(), stopping, running.IdleSeconds()), options.Value.Key);
         try
         {
             // A heartbeat is stale after a few seconds: never let one wait long on a lost broker.

@@ -38,7 +38,7 @@ public sealed class JobRunner(
         var startedAt = time.GetUtcNow();
         var attempt = new CancellationTokenSource();
         attempt.CancelAfter(job.ExecutionTimeoutMs);
-        var run = running.Add(job.JobId, job.Attempt, attempt);
+        var run = running.Add(new RunningAttempt(job.JobId, job.Attempt, Token(job)), attempt);
         if (cancelled.Drops(job.JobId, job.Attempt))
         {
             // Cancelled between the consumer's last look and the line above, where the
@@ -113,14 +113,15 @@ public sealed class JobRunner(
         try
         {
             var context = new JobContext(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name,
-                (sequence, chunk, token) => bus.Publish(new JobStreamed(job.JobId, job.Attempt, sequence, chunk), token),
+                (sequence, chunk, token) => bus.Publish(new JobStreamed(job.JobId, job.Attempt, sequence, chunk, Token(job)), token),
                 (message, percent, token) =>
                 {
                     attempt.CancelAfter(job.ExecutionTimeoutMs);
-                    return bus.Publish(new JobProgressed(job.JobId, job.Attempt, message, percent, time.GetUtcNow()), token);
+                    return bus.Publish(new JobProgressed(job.JobId, job.Attempt, message, percent, time.GetUtcNow(), Token(job)), token);
                 });
             var output = await invoker.InvokeAsync(services, job.Input, context, cancellationToken);
-            return new JobSucceeded(job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output, context.StreamedChunks);
+            return new JobSucceeded(
+                job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output, context.StreamedChunks, Token(job));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -170,5 +171,9 @@ public sealed class JobRunner(
         Failed(job, startedAt, $"execution timeout of {job.ExecutionTimeoutMs} ms exceeded", "Timeout", timedOut: true, permanent: false);
 
     private JobFailed Failed(RunJob job, DateTimeOffset startedAt, string error, string errorType, bool timedOut, bool permanent) =>
-        new(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), error, errorType, timedOut, permanent);
+        new(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(),
+            error, errorType, timedOut, permanent, Token(job));
+
+    /// <summary>The attempt's report token, returned with every report (a gateway ignores a report without it).</summary>
+    internal static string Token(RunJob job) => job.ReportToken ?? "";
 }

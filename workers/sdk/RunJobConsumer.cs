@@ -68,7 +68,8 @@ public sealed class RunJobConsumer(
         }
 
         // The start takes the job's lease (from a lost worker too, on a delivery like this one).
-        await context.Publish(new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt), context.CancellationToken);
+        var started = new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt, JobRunner.Token(job));
+        await context.Publish(started, context.CancellationToken);
 
         // Not the delivery's cancellation: a stopping worker finishes its jobs (a drain), and the
         // message must stay unacknowledged until the ending is out.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Fleet.Contracts.Messages;
 
 namespace Fleet.Worker.Sdk;
 
@@ -12,14 +13,15 @@ public sealed class RunningJobs
 {
     // By run, not by job: the same job may run here twice at once (RabbitMQ delivering its message
     // again while the first run still reports, or a newer attempt), and each run is its own entry.
-    private readonly ConcurrentDictionary<object, (Guid JobId, int Attempt, CancellationTokenSource Cancellation)> _jobs = new();
+    private readonly ConcurrentDictionary<object, (RunningAttempt Attempt, CancellationTokenSource Cancellation)> _jobs = new();
     private readonly Lock _idleLock = new();
     private long _idleSince = Stopwatch.GetTimestamp();
     private TaskCompletionSource _drained = Completed();
 
     public int Count => _jobs.Count;
 
-    public IReadOnlyList<Guid> Snapshot() => [.. _jobs.Values.Select(j => j.JobId).Distinct()];
+    /// <summary>The attempts running here, each once, with their report tokens (so their leases are renewed).</summary>
+    public IReadOnlyList<RunningAttempt> Snapshot() => [.. _jobs.Values.Select(j => j.Attempt).Distinct()];
 
     /// <summary>Seconds since the last job here ended (or since start); null while a job runs.</summary>
     public double? IdleSeconds()
@@ -43,7 +45,7 @@ public sealed class RunningJobs
     }
 
     /// <summary>Registers a run; returns its handle for <see cref="Remove"/>.</summary>
-    public object Add(Guid jobId, int attempt, CancellationTokenSource cancellation)
+    public object Add(RunningAttempt attempt, CancellationTokenSource cancellation)
     {
         lock (_idleLock)
         {
@@ -53,7 +55,7 @@ public sealed class RunningJobs
             }
 
             var run = new object();
-            _jobs[run] = (jobId, attempt, cancellation);
+            _jobs[run] = (attempt, cancellation);
             return run;
         }
     }
@@ -79,7 +81,7 @@ public sealed class RunningJobs
         var found = false;
         foreach (var (_, job) in _jobs)
         {
-            if (job.JobId != jobId || job.Attempt >= current)
+            if (job.Attempt.JobId != jobId || job.Attempt.Attempt >= current)
             {
                 continue;
             }

@@ -19,7 +19,10 @@ public static class WorkerHostExtensions
     public static IHostApplicationBuilder AddFleetWorker(this IHostApplicationBuilder builder)
     {
         builder.AddFleetDefaults();
-        builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section));
+        builder.Services.AddOptions<WorkerOptions>()
+            .Bind(builder.Configuration.GetSection(WorkerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.TryAddSingleton<IWorkerDevice, CpuWorkerDevice>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Fleet.Contracts;
+
 namespace Fleet.Worker.Sdk;
 
 /// <summary>Section <c>Worker</c>.</summary>
@@ -7,6 +10,14 @@ public sealed class WorkerOptions
 
     /// <summary>Unique per process; defaults to hardware, host name and process id.</summary>
     public string? Id { get; set; }
+
+    /// <summary>
+    /// The key this worker signs its heartbeats with, shared by the fleet's workers and gateways
+    /// (<see cref="FleetSettings.WorkerKey"/>); a gateway ignores a heartbeat without it.
+    /// </summary>
+    [Required]
+    [MinLength(FleetSettings.MinKeyLength)]
+    public string Key { get; set; } = "";
 
     /// <summary>Endpoints to serve; empty means every endpoint whose handler this worker has.</summary>
     public List<string> Endpoints { get; set; } = [];

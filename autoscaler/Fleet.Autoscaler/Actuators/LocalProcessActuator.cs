@@ -8,8 +8,9 @@ namespace Fleet.Autoscaler.Actuators;
 
 /// <summary>
 /// Runs workers as local processes (<c>dotnet Fleet.Worker.*.dll</c>), the default actuator. Each
-/// worker inherits the autoscaler's environment (broker, database, endpoints file, <c>Gpu__*</c>)
-/// plus its id, its one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>. Its
+/// worker inherits the autoscaler's environment (broker address, endpoints file, <c>Gpu__*</c>), less
+/// its database connection, with the workers' broker user and heartbeat key instead of its own
+/// credentials, plus its id, its one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>. Its
 /// output goes straight to <c>{WorkerLogDirectory}/{id}.log</c>, so the log outlives the
 /// autoscaler. A worker that exits without being asked is restarted with exponential backoff.
 /// Drain is SIGTERM; SIGKILL is kept for a worker that outlives its drain limit. A pid file beside

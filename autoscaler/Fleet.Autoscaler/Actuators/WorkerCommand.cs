@@ -7,8 +7,10 @@ namespace Fleet.Autoscaler.Actuators;
 internal static class WorkerCommand
 {
     /// <summary>
-    /// <c>dotnet Fleet.Worker.{Cpu|Gpu}.dll</c> with the autoscaler's environment plus the worker's id, its
-    /// one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>; output appended to its log.
+    /// <c>dotnet Fleet.Worker.{Cpu|Gpu}.dll</c> with the autoscaler's environment, less its database
+    /// connection and with the workers' broker user and heartbeat key instead of its own credentials,
+    /// plus the worker's id, its one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>;
+    /// output appended to its log.
     /// </summary>
     public static ProcessStartInfo For(AutoscalerOptions options, WorkerSlot slot)
     {
@@ -40,6 +42,12 @@ internal static class WorkerCommand
         }
 
         start.Environment.Remove("Worker__Hardware");
+        // Least privilege: a worker needs no database, and the autoscaler's broker user may only
+        // read the management API.
+        start.Environment.Remove(FleetSettings.EnvironmentVariable(FleetSettings.ConnectionString));
+        start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.RabbitMqUsername)] = options.WorkerRabbitMqUsername;
+        start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.RabbitMqPassword)] = options.WorkerRabbitMqPassword;
+        start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.WorkerKey)] = options.WorkerKey;
         start.Environment["Worker__Id"] = slot.Id;
         start.Environment["Worker__Endpoints__0"] = slot.Pool.Endpoint.Id;
         if (slot.Pool.IsCpuFallback)

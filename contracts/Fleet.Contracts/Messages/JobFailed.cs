@@ -3,6 +3,7 @@ namespace Fleet.Contracts.Messages;
 /// <summary>
 /// Event: an attempt of a job ended with an error raised by its handler (or its timeout).
 /// <see cref="Permanent"/> marks an error that another attempt cannot fix (bad input).
+/// <see cref="ReportToken"/>: the attempt's <see cref="RunJob.ReportToken"/>, as in every job report.
 /// </summary>
 public sealed record JobFailed(
     Guid JobId,
@@ -15,4 +16,5 @@ public sealed record JobFailed(
     string Error,
     string ErrorType,
     bool TimedOut,
-    bool Permanent);
+    bool Permanent,
+    string ReportToken);

@@ -6,4 +6,5 @@ public sealed record JobStarted(
     int Attempt,
     string WorkerId,
     string Device,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt,
+    string ReportToken);

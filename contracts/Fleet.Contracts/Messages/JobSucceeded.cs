@@ -11,4 +11,5 @@ public sealed record JobSucceeded(
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
     JsonElement Output,
-    int StreamedChunks);
+    int StreamedChunks,
+    string ReportToken);

@@ -2,7 +2,13 @@ using System.Text.Json;
 
 namespace Fleet.Contracts.Messages;
 
-/// <summary>Command: run one attempt of a job. Sent by the gateway's outbox relay to the job's queue.</summary>
+/// <summary>
+/// Command: run one attempt of a job. Sent by the gateway's outbox relay to the job's queue.
+/// <see cref="ReportToken"/> proves that a report comes from a worker that was sent this attempt:
+/// every report of the attempt carries it back, and the gateway ignores a report without it. The
+/// relay sets it as it sends (<c>base64url(HMAC-SHA256(gateway key, job id, attempt))</c>), so no
+/// stored row ever holds it.
+/// </summary>
 public sealed record RunJob(
     Guid JobId,
     string EndpointId,
@@ -10,4 +16,5 @@ public sealed record RunJob(
     JsonElement Input,
     int Attempt,
     int ExecutionTimeoutMs,
-    DateTimeOffset AcceptedAt);
+    DateTimeOffset AcceptedAt,
+    string? ReportToken = null);

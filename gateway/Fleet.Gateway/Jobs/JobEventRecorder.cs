@@ -82,11 +82,11 @@ public sealed class JobEventRecorder(
             stopping = excluded.stopping, last_seen_at = excluded.last_seen_at
         """;
 
-    // ... renews the leases of the jobs it runs, only where that worker holds them.
+    // ... renews the leases of the attempts it runs, only where that worker holds them.
     private const string LeasesRenewed = $"""
-        UPDATE jobs SET lease_expires_at = now() + $3 * interval '1 second'
-        FROM unnest($1::text[], $2::uuid[]) AS u(worker_id, id)
-        WHERE jobs.id = u.id AND jobs.worker_id = u.worker_id AND jobs.status = '{JobStatusNames.InProgress}'
+        UPDATE jobs SET lease_expires_at = now() + $4 * interval '1 second'
+        FROM unnest($1::text[], $2::uuid[], $3::int[]) AS u(worker_id, id, attempt)
+        WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.worker_id = u.worker_id AND jobs.status = '{JobStatusNames.InProgress}'
         """;
 
     // The ending and, for a job with a webhook, its delivery: one statement, so the delivery
@@ -191,12 +191,13 @@ public sealed class JobEventRecorder(
             command.Parameters.Add(new() { Value = heartbeats.Select(h => h.Stopping).ToArray() });
             batch.BatchCommands.Add(command);
 
-            var held = heartbeats.SelectMany(h => h.RunningJobs.Select(id => (h.WorkerId, id))).ToList();
+            var held = heartbeats.SelectMany(h => h.RunningJobs.Select(job => (h.WorkerId, job))).ToList();
             if (held.Count > 0)
             {
                 var renewal = new NpgsqlBatchCommand(LeasesRenewed);
                 renewal.Parameters.Add(new() { Value = held.Select(h => h.WorkerId).ToArray() });
-                renewal.Parameters.Add(new() { Value = held.Select(h => h.id).ToArray() });
+                renewal.Parameters.Add(new() { Value = held.Select(h => h.job.JobId).ToArray() });
+                renewal.Parameters.Add(new() { Value = held.Select(h => h.job.Attempt).ToArray() });
                 renewal.Parameters.Add(new() { Value = leaseSeconds });
                 batch.BatchCommands.Add(renewal);
             }

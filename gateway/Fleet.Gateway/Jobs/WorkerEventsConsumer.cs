@@ -1,4 +1,5 @@
 using Fleet.Contracts.Messages;
+using Fleet.Gateway.Reports;
 using MassTransit;
 
 namespace Fleet.Gateway.Jobs;
@@ -6,17 +7,29 @@ namespace Fleet.Gateway.Jobs;
 /// <summary>
 /// Records what workers report. The message is acknowledged after its batch committed; if the
 /// database is down the consumer's retry policy holds it, and nothing is acknowledged unrecorded.
+/// A report without its attempt's token is dropped before the batch (<see cref="ReportGuard"/>).
 /// </summary>
-public sealed class WorkerEventsConsumer(JobEventRecorder recorder)
+public sealed class WorkerEventsConsumer(JobEventRecorder recorder, ReportGuard guard)
     : IConsumer<JobStarted>, IConsumer<JobSucceeded>, IConsumer<JobFailed>, IConsumer<JobStreamed>, IConsumer<JobProgressed>
 {
-    public Task Consume(ConsumeContext<JobStarted> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<JobStarted> context) =>
+        Record(context, context.Message.JobId, context.Message.Attempt, context.Message.ReportToken, context.Message.WorkerId);
 
-    public Task Consume(ConsumeContext<JobSucceeded> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<JobSucceeded> context) =>
+        Record(context, context.Message.JobId, context.Message.Attempt, context.Message.ReportToken, context.Message.WorkerId);
 
-    public Task Consume(ConsumeContext<JobFailed> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<JobFailed> context) =>
+        Record(context, context.Message.JobId, context.Message.Attempt, context.Message.ReportToken, context.Message.WorkerId);
 
-    public Task Consume(ConsumeContext<JobStreamed> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<JobStreamed> context) =>
+        Record(context, context.Message.JobId, context.Message.Attempt, context.Message.ReportToken, workerId: null);
 
-    public Task Consume(ConsumeContext<JobProgressed> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<JobProgressed> context) =>
+        Record(context, context.Message.JobId, context.Message.Attempt, context.Message.ReportToken, workerId: null);
+
+    private Task Record<T>(ConsumeContext<T> context, Guid jobId, int attempt, string? token, string? workerId)
+        where T : class =>
+        guard.Admits(typeof(T).Name, jobId, attempt, token, workerId)
+            ? recorder.RecordAsync(context.Message, context.CancellationToken)
+            : Task.CompletedTask;
 }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Fleet.Contracts.Messages;
 using Fleet.Gateway.Jobs;
+using Fleet.Gateway.Reports;
 using Fleet.ServiceDefaults;
 using MassTransit;
 using Npgsql;
@@ -15,8 +17,11 @@ namespace Fleet.Gateway.Outbox;
 /// are read back and sent, so an accepted job reaches its queue whatever happened in between. The
 /// sweep also sends the rows whose <c>not_before</c> has come: retries waiting out their backoff.
 /// Delivery is at least once: a crash between the confirm and the delete sends a message again.
+/// A <c>RunJob</c> gets its attempt's report token here, as it leaves: the outbox row never holds it,
+/// so reading the database (the autoscaler may) gives no way to forge a report.
 /// </summary>
-public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, EndpointCatalog endpoints, TimeProvider time, ILogger<OutboxRelay> log)
+public sealed class OutboxRelay(
+    IBus bus, NpgsqlDataSource database, EndpointCatalog endpoints, ReportTokens tokens, TimeProvider time, ILogger<OutboxRelay> log)
     : BackgroundService
 {
     private static readonly TimeSpan s_sendTimeout = TimeSpan.FromSeconds(10);
@@ -111,8 +116,9 @@ public sealed class OutboxRelay(IBus bus, NpgsqlDataSource database, EndpointCat
             return;
         }
 
+        var message = envelope.Message is RunJob job ? job with { ReportToken = tokens.For(job.JobId, job.Attempt) } : envelope.Message;
         var endpoint = await bus.GetSendEndpoint(new Uri("queue:" + envelope.Destination));
-        await endpoint.Send(envelope.Message, envelope.MessageType, cancellationToken);
+        await endpoint.Send(message, envelope.MessageType, cancellationToken);
     }
 
     private async Task SweepAsync(CancellationToken stoppingToken)

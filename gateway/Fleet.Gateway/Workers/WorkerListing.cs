@@ -1,4 +1,3 @@
-using Fleet.Contracts.Messages;
 using Fleet.Gateway.Auth;
 using Npgsql;
 
@@ -11,9 +10,9 @@ namespace Fleet.Gateway.Workers;
 /// </summary>
 public sealed class WorkerListing(WorkerRegistry registry, NpgsqlDataSource database)
 {
-    public async Task<IReadOnlyList<WorkerHeartbeat>> ForAsync(ApiKeyGrant grant, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkerView>> ForAsync(ApiKeyGrant grant, CancellationToken cancellationToken)
     {
-        var live = registry.Live();
+        var live = registry.Live().Select(WorkerView.Of).ToList();
         if (grant.Endpoints is not { } allowed)
         {
             return live;

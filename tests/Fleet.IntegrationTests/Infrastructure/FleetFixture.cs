@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Fleet.Contracts;
 using Npgsql;
 
 namespace Fleet.IntegrationTests.Infrastructure;
@@ -11,6 +13,8 @@ namespace Fleet.IntegrationTests.Infrastructure;
 /// <summary>
 /// One fleet for the integration tier: the test servers, a database and a RabbitMQ virtual host of
 /// its own (so runs never see each other's jobs or messages), a gateway process and a CPU worker.
+/// Each process gets the credentials its role has in production (<see cref="Role"/>); the admin
+/// users of both servers only create and drop the run's database and virtual host.
 /// </summary>
 public sealed class FleetFixture : IAsyncLifetime
 {
@@ -58,15 +62,34 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public const string CrashEndpoint = "echo-crash";
 
+    /// <summary>An echo endpoint no worker ever serves: its jobs stay queued (forged report tests).</summary>
+    public const string UnservedEndpoint = "echo-unserved";
+
     /// <summary>The echo endpoints the shared CPU worker serves (none of the chaos or autoscaled ones).</summary>
     private static readonly string[] s_sharedWorkerEndpoints =
         ["echo", SerialEndpoint, RetryingEndpoint, DeadLetterEndpoint, AdmissionEndpoint, FuzzEndpoint];
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
+    // Generated per run, as ./fleet up generates them per installation.
+    private readonly string _reportKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+    private readonly string _workerKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
     private IReadOnlyDictionary<string, string> _servers = null!;
     private string _adminConnection = null!;
     private int _gatewayPort;
+
+    /// <summary>Whose credentials a process gets.</summary>
+    public enum Role
+    {
+        /// <summary>Database owner (not a superuser), broker user with vhost rights only.</summary>
+        Gateway,
+
+        /// <summary>No database; broker user with vhost rights only; the heartbeat key.</summary>
+        Worker,
+
+        /// <summary>Read-only database role; monitoring broker user; the workers' credentials to pass on.</summary>
+        Autoscaler,
+    }
 
     public FleetProcess Gateway { get; private set; } = null!;
 
@@ -84,28 +107,59 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>This run's database as the gateway's role (its owner, not a superuser).</summary>
     public string ConnectionString { get; private set; } = null!;
 
-    private string Database => "fleet_it_" + _runId;
+    /// <summary>This run's database as the autoscaler's read-only role.</summary>
+    public string AutoscalerConnectionString { get; private set; } = null!;
 
-    private string VirtualHost => "fleet-it-" + _runId;
+    public string VirtualHost => "fleet-it-" + _runId;
+
+    /// <summary>The broker's management API address.</summary>
+    public Uri ManagementUri => new($"http://127.0.0.1:{_servers["RabbitMq__ManagementPort"]}/");
+
+    /// <summary>(user, password) of a role's broker user.</summary>
+    public (string User, string Password) BrokerUser(Role role) => role switch
+    {
+        Role.Gateway => (_servers["RabbitMq__Username"], _servers["RabbitMq__Password"]),
+        Role.Worker => (_servers["FLEET_RABBIT_WORKER_USER"], _servers["FLEET_RABBIT_WORKER_PASSWORD"]),
+        _ => (_servers["FLEET_RABBIT_MONITOR_USER"], _servers["FLEET_RABBIT_MONITOR_PASSWORD"]),
+    };
+
+    private string Database => "fleet_it_" + _runId;
 
     public async Task InitializeAsync()
     {
         _servers = TestServers.Start();
-        _adminConnection = _servers["ConnectionStrings__Fleet"];
-        ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = Database }.ConnectionString;
+        _adminConnection = _servers["FLEET_PG_ADMIN_URL"];
+        ConnectionString = new NpgsqlConnectionStringBuilder(_servers["ConnectionStrings__Fleet"]) { Database = Database }.ConnectionString;
+        AutoscalerConnectionString =
+            new NpgsqlConnectionStringBuilder(_servers["FLEET_DB_AUTOSCALER_URL"]) { Database = Database }.ConnectionString;
+        var (owner, reader) = (_servers["FLEET_DB_USER"], _servers["FLEET_DB_AUTOSCALER_USER"]);
         await using (var admin = new NpgsqlConnection(_adminConnection))
         {
             await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {Database}", admin).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {Database} OWNER {owner}", admin).ExecuteNonQueryAsync();
         }
 
-        using (var management = ManagementClient())
+        // As infra/postgres.sh does for the fleet database: the autoscaler reads what the gateway creates.
+        var adminOfRun = new NpgsqlConnectionStringBuilder(_adminConnection) { Database = Database }.ConnectionString;
+        await using (var admin = new NpgsqlConnection(adminOfRun))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public GRANT SELECT ON TABLES TO {reader}", admin)
+                .ExecuteNonQueryAsync();
+        }
+
+        using (var management = AdminManagementClient())
         {
             (await management.PutAsync($"api/vhosts/{VirtualHost}", null)).EnsureSuccessStatusCode();
-            (await management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{_servers["RabbitMq__Username"]}",
-                new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+            foreach (var (role, rights) in new[] { (Role.Gateway, ".*"), (Role.Worker, ".*"), (Role.Autoscaler, "") })
+            {
+                // The monitoring user needs access to the vhost to read its queues, and no rights in it.
+                (await management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{BrokerUser(role).User}",
+                    new { configure = rights, write = rights, read = rights })).EnsureSuccessStatusCode();
+            }
         }
 
         await File.WriteAllTextAsync(EndpointsFile, $$$"""
@@ -118,6 +172,7 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "{{{FuzzEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
               {"id": "{{{ChaosEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 16},
               {"id": "{{{RunawayEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 2},
+              {"id": "{{{UnservedEndpoint}}}", "handler": "echo"},
               {"id": "{{{BurstEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 4, "idleTimeoutSeconds": 3,
                "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
               {"id": "{{{AdoptionEndpoint}}}", "handler": "echo", "workersMin": 0, "workersMax": 4, "idleTimeoutSeconds": 3,
@@ -153,7 +208,7 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>Starts a CPU worker process; extra settings as (key, value).</summary>
     public FleetProcess StartCpuWorker(string id, params (string Key, string Value)[] settings)
     {
-        var environment = Environment("Worker__Id", id);
+        var environment = Environment(Role.Worker, "Worker__Id", id);
         foreach (var (key, value) in settings)
         {
             environment[key] = value;
@@ -176,7 +231,7 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>Starts a GPU worker process (on the CPU device here); extra settings as (key, value).</summary>
     public FleetProcess StartGpuWorker(string id, params (string Key, string Value)[] settings)
     {
-        var environment = Environment("Worker__Id", id);
+        var environment = Environment(Role.Worker, "Worker__Id", id);
         environment["Gpu__Device"] = "cpu";
         environment["Gpu__DataDirectory"] = Path.Combine(_workDir, "gpu-data");
         foreach (var (key, value) in settings)
@@ -233,7 +288,7 @@ public sealed class FleetFixture : IAsyncLifetime
 
     private Dictionary<string, string> AutoscalerEnvironment(string workerLogDirectory, string[] endpoints, int port)
     {
-        var environment = Environment("Urls", $"http://127.0.0.1:{port}");
+        var environment = Environment(Role.Autoscaler, "Urls", $"http://127.0.0.1:{port}");
         environment["Autoscaler__CpuWorkerPath"] = RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu");
         environment["Autoscaler__GpuWorkerPath"] = RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu");
         environment["Autoscaler__WorkerLogDirectory"] = Directory.CreateDirectory(workerLogDirectory).FullName;
@@ -253,7 +308,7 @@ public sealed class FleetFixture : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var (key, value) in Environment("DOTNET_NOLOGO", "1"))
+        foreach (var (key, value) in Environment(Role.Gateway, "DOTNET_NOLOGO", "1"))
         {
             start.Environment[key] = value;
         }
@@ -293,7 +348,7 @@ public sealed class FleetFixture : IAsyncLifetime
                 await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", admin).ExecuteNonQueryAsync();
             }
 
-            using var management = ManagementClient();
+            using var management = AdminManagementClient();
             await management.DeleteAsync($"api/vhosts/{VirtualHost}");
         }
         catch (Exception e) when (e is NpgsqlException or HttpRequestException)
@@ -311,7 +366,7 @@ public sealed class FleetFixture : IAsyncLifetime
     {
         Gateway?.Dispose();
         Gateway = FleetProcess.Start("gateway", RepoPaths.Program("gateway/Fleet.Gateway", "Fleet.Gateway"),
-            Environment("Urls", $"http://127.0.0.1:{_gatewayPort}"));
+            Environment(Role.Gateway, "Urls", $"http://127.0.0.1:{_gatewayPort}"));
         await WaitUntilServingAsync(Api, Gateway);
     }
 
@@ -336,7 +391,7 @@ public sealed class FleetFixture : IAsyncLifetime
     public (FleetProcess Process, HttpClient Client) StartExtraGateway(params (string Key, string Value)[] settings)
     {
         var port = FreePort();
-        var environment = Environment("Urls", $"http://127.0.0.1:{port}");
+        var environment = Environment(Role.Gateway, "Urls", $"http://127.0.0.1:{port}");
         foreach (var (key, value) in settings)
         {
             environment[key] = value;
@@ -348,12 +403,18 @@ public sealed class FleetFixture : IAsyncLifetime
         return (process, client);
     }
 
-    private Dictionary<string, string> Environment(string key, string value)
+    private Dictionary<string, string> Environment(Role role, string key, string value)
     {
-        var environment = new Dictionary<string, string>(_servers)
+        var (user, password) = BrokerUser(role);
+        var (workerUser, workerPassword) = BrokerUser(Role.Worker);
+        var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Fleet"] = ConnectionString,
+            ["RabbitMq__Host"] = _servers["RabbitMq__Host"],
+            ["RabbitMq__Port"] = _servers["RabbitMq__Port"],
+            ["RabbitMq__ManagementPort"] = _servers["RabbitMq__ManagementPort"],
             ["RabbitMq__VirtualHost"] = VirtualHost,
+            [FleetSettings.EnvironmentVariable(FleetSettings.RabbitMqUsername)] = user,
+            [FleetSettings.EnvironmentVariable(FleetSettings.RabbitMqPassword)] = password,
             ["FLEET_ENDPOINTS_FILE"] = EndpointsFile,
             ["Auth__ApiKeys__0"] = ApiKey,
             ["Worker__HeartbeatSeconds"] = "1",
@@ -365,8 +426,26 @@ public sealed class FleetFixture : IAsyncLifetime
             ["Webhooks__MaxAttempts"] = WebhookMaxAttempts.ToString(),
             ["Webhooks__AttemptTimeout"] = "00:00:03",
             ["DOTNET_NOLOGO"] = "1",
-            [key] = value,
         };
+        switch (role)
+        {
+            case Role.Gateway:
+                environment[FleetSettings.EnvironmentVariable(FleetSettings.ConnectionString)] = ConnectionString;
+                environment[FleetSettings.EnvironmentVariable(FleetSettings.ReportsKey)] = _reportKey;
+                environment[FleetSettings.EnvironmentVariable(FleetSettings.ReportsWorkerKey)] = _workerKey;
+                break;
+            case Role.Worker:
+                environment[FleetSettings.EnvironmentVariable(FleetSettings.WorkerKey)] = _workerKey;
+                break;
+            case Role.Autoscaler:
+                environment[FleetSettings.EnvironmentVariable(FleetSettings.ConnectionString)] = AutoscalerConnectionString;
+                environment["Autoscaler__WorkerRabbitMqUsername"] = workerUser;
+                environment["Autoscaler__WorkerRabbitMqPassword"] = workerPassword;
+                environment["Autoscaler__WorkerKey"] = _workerKey;
+                break;
+        }
+
+        environment[key] = value;
         return environment;
     }
 
@@ -444,13 +523,18 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private HttpClient ManagementClient()
+    /// <summary>A client for the management API as <paramref name="user"/>.</summary>
+    public HttpClient ManagementClient(string user, string password)
     {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_servers["RabbitMq__ManagementPort"]}/") };
+        var client = new HttpClient { BaseAddress = ManagementUri };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_servers["RabbitMq__Username"]}:{_servers["RabbitMq__Password"]}")));
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
         return client;
     }
+
+    /// <summary>The management API as the broker's administrator (the fixture's own setup and clean-up).</summary>
+    public HttpClient AdminManagementClient() =>
+        ManagementClient(_servers["FLEET_RABBIT_ADMIN_USER"], _servers["FLEET_RABBIT_ADMIN_PASSWORD"]);
 
     private static int FreePort()
     {

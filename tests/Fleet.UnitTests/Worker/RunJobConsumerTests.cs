@@ -14,6 +14,8 @@ namespace Fleet.UnitTests.Worker;
 /// <summary>The job consumer on MassTransit's test harness: what a worker reports for each outcome.</summary>
 public sealed class RunJobConsumerTests : IAsyncLifetime
 {
+    private static readonly TimeSpan s_startedReportDelay = TimeSpan.FromMilliseconds(100);
+
     private ServiceProvider _provider = null!;
     private ITestHarness _harness = null!;
 
@@ -34,7 +36,12 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
             .AddSingleton<IHostApplicationLifetime, StubLifetime>()
             .AddSingleton<WorkerLifecycle>()
             .AddSingleton<JobRunner>()
-            .Configure<WorkerOptions>(o => o.CancelGrace = TimeSpan.FromMilliseconds(300))
+            .Configure<WorkerOptions>(o =>
+            {
+                o.CancelGrace = TimeSpan.FromMilliseconds(300);
+                // Longer than the production 20 ms, so a quick job stays quick on a loaded test machine.
+                o.StartedReportDelay = s_startedReportDelay;
+            })
             .AddJobHandler<EchoHandler>()
             .AddMassTransitTestHarness(bus =>
             {
@@ -52,8 +59,12 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         await _provider.DisposeAsync();
     }
 
-    private static RunJob Job(string input, int timeoutMs = 60_000, string handler = "echo") =>
-        new(Guid.NewGuid(), "echo", handler, JsonDocument.Parse(input).RootElement.Clone(), 1, timeoutMs, DateTimeOffset.UtcNow);
+    private static RunJob Job(string input, int timeoutMs = 60_000, string handler = "echo")
+    {
+        var id = Guid.NewGuid();
+        var document = JsonDocument.Parse(input).RootElement.Clone();
+        return new(id, "echo", handler, document, 1, timeoutMs, DateTimeOffset.UtcNow, $"token-of-{id}");
+    }
 
     private async Task<T> PublishedFor<T>(Guid jobId)
         where T : class
@@ -94,6 +105,23 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_report_and_the_heartbeats_lease_list_carry_the_attempts_report_token()
+    {
+        var job = Job("""{"stream": ["a"], "sleep_s": 1, "progress_every_s": 0.5}""");
+        await _harness.Bus.Publish(job);
+
+        var started = await PublishedFor<JobStarted>(job.JobId);
+        var running = _provider.GetRequiredService<RunningJobs>().Snapshot();
+        var succeeded = await PublishedFor<JobSucceeded>(job.JobId);
+        var chunk = _harness.Published.Select<JobStreamed>(m => m.Context.Message.JobId == job.JobId).Single().Context.Message;
+        var progress = _harness.Published.Select<JobProgressed>(m => m.Context.Message.JobId == job.JobId).First().Context.Message;
+
+        var tokens = new[] { started.ReportToken, chunk.ReportToken, progress.ReportToken, succeeded.ReportToken };
+        Assert.All(tokens, t => Assert.Equal(job.ReportToken, t));
+        Assert.Equal(new RunningAttempt(job.JobId, 1, job.ReportToken!), Assert.Single(running));
+    }
+
+    [Fact]
     public async Task Reports_only_the_ending_of_a_job_shorter_than_the_report_delay()
     {
         var job = Job("""{"echo": "quick"}""");
@@ -101,7 +129,7 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
 
         var succeeded = await PublishedFor<JobSucceeded>(job.JobId);
 
-        Assert.True(succeeded.FinishedAt - succeeded.StartedAt < TimeSpan.FromMilliseconds(20));
+        Assert.True(succeeded.FinishedAt - succeeded.StartedAt < s_startedReportDelay);
         Assert.False(await _harness.Published.Any<JobStarted>(m => m.Context.Message.JobId == job.JobId));
     }
 

@@ -1,0 +1,78 @@
+using System.Diagnostics.Metrics;
+using Fleet.Contracts.Messages;
+using Fleet.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace Fleet.Gateway.Reports;
+
+/// <summary>
+/// Admits only reports that a worker of the attempt sent: a job report must carry its attempt's
+/// report token; a heartbeat must carry the workers' signature and a recent <c>SentAt</c>, and each
+/// lease it renews its attempt's token. Checked in memory before the recorder's batch. A refused
+/// report is logged and counted (<c>fleet.gateway.reports_refused</c>), and its message is
+/// acknowledged: delivering it again would not make it genuine.
+/// </summary>
+public sealed class ReportGuard(ReportTokens tokens, IOptions<ReportOptions> options, TimeProvider time, ILogger<ReportGuard> log)
+{
+    private static readonly Meter s_meter = new("Fleet.Gateway");
+    private static readonly Counter<long> s_refused = s_meter.CreateCounter<long>(
+        "fleet.gateway.reports_refused",
+        description: "Worker reports ignored: wrong report token or heartbeat signature, or a stale heartbeat");
+
+    /// <summary>True when <paramref name="token"/> is the attempt's; else logs the refusal.</summary>
+    public bool Admits(string report, Guid jobId, int attempt, string? token, string? workerId)
+    {
+        if (tokens.IsValid(jobId, attempt, token))
+        {
+            return true;
+        }
+
+        Count(report);
+        log.LogWarning("Refused {Report} for job {JobId} attempt {Attempt} from worker {WorkerId}: its report token is not the attempt's",
+            report, jobId, attempt, Printable(workerId));
+        return false;
+    }
+
+    /// <returns>The heartbeat, less any lease it may not renew; null when it is refused.</returns>
+    public WorkerHeartbeat? Admit(WorkerHeartbeat beat)
+    {
+        if (!HeartbeatSignature.IsValid(beat, options.Value.WorkerKey))
+        {
+            Count(nameof(WorkerHeartbeat));
+            log.LogWarning("Refused heartbeat of worker {WorkerId}: its signature is not the workers' key's", Printable(beat.WorkerId));
+            return null;
+        }
+
+        var offset = time.GetUtcNow() - beat.SentAt;
+        if (offset.Duration() > options.Value.HeartbeatSkew)
+        {
+            // A replayed heartbeat, one that waited in the queue, or a worker whose clock is off.
+            Count(nameof(WorkerHeartbeat));
+            log.LogWarning(
+                "Refused heartbeat of worker {WorkerId}: sent at {SentAt:O}, {Seconds:0.#} s from this gateway's clock (at most {Skew} s)",
+                Printable(beat.WorkerId), beat.SentAt, offset.TotalSeconds, options.Value.HeartbeatSkew.TotalSeconds);
+            return null;
+        }
+
+        List<RunningAttempt>? forged = null;
+        foreach (var job in beat.RunningJobs)
+        {
+            if (!tokens.IsValid(job.JobId, job.Attempt, job.ReportToken))
+            {
+                (forged ??= []).Add(job);
+                Count("lease renewal");
+                log.LogWarning(
+                    "Refused lease renewal of job {JobId} attempt {Attempt} by worker {WorkerId}: its report token is not the attempt's",
+                    job.JobId, job.Attempt, Printable(beat.WorkerId));
+            }
+        }
+
+        return forged is null ? beat : beat with { RunningJobs = [.. beat.RunningJobs.Except(forged)] };
+    }
+
+    private static void Count(string report) => s_refused.Add(1, new KeyValuePair<string, object?>("report", report));
+
+    /// <summary>A claimed worker id as it may be logged: a forger chooses it, so no line breaks and no length.</summary>
+    private static string Printable(string? workerId) =>
+        workerId is null ? "(not named)" : new string([.. workerId.Take(100).Select(c => char.IsControl(c) ? '?' : c)]);
+}
