@@ -52,6 +52,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<JobRouter>();
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<JobCompletionNotifier>();
+        builder.Services.AddSingleton<JobStatusWaits>();
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<WorkerDirectory>();
         builder.Services.AddHostedSingleton<OutboxRelay>();

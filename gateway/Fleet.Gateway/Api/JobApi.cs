@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Fleet.Contracts;
 using Fleet.Contracts.Endpoints;
 using Fleet.Gateway.Auth;
@@ -7,7 +6,6 @@ using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Webhooks;
 using Fleet.Gateway.Workers;
 using Fleet.ServiceDefaults;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Gateway.Api;
@@ -173,14 +171,22 @@ public static class JobApi
     }
 
     private static async Task<IResult> StatusAsync(
-        string endpointId, string jobId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+        string endpointId, string jobId, int? wait, EndpointCatalog endpoints, JobService jobs, JobStatusWaits waits, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out _))
         {
             return UnknownEndpoint(endpointId);
         }
 
-        var document = Guid.TryParse(jobId, out var id) ? await jobs.FindAsync(endpointId, id, cancellationToken) : null;
+        if (wait is < 0 or > JobStatusWaits.MaxWaitMs)
+        {
+            return ApiProblems.BadRequest(new Dictionary<string, string[]> { ["wait"] = [$"Must be from 0 to {JobStatusWaits.MaxWaitMs} ms."] });
+        }
+
+        // Fleet addition: with ?wait=ms the answer comes once the job is final or the wait is over.
+        var document = !Guid.TryParse(jobId, out var id) ? null
+            : wait > 0 ? await waits.WhenEndedAsync(endpointId, id, TimeSpan.FromMilliseconds(wait.Value), cancellationToken)
+            : await jobs.FindAsync(endpointId, id, cancellationToken);
         return document is null ? ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'.") : TypedResults.Ok(document);
     }
 
@@ -349,29 +355,10 @@ public static class JobApi
         HttpRequest request, EndpointDefinition endpoint, SubmissionValidator validator, WebhookAddressGuard webhooks, long bodyLimit,
         CancellationToken cancellationToken)
     {
-        if (request.ContentLength > bodyLimit)
+        var (body, problem) = await JsonBodies.ReadAsync(request, bodyLimit, cancellationToken);
+        if (body is null)
         {
-            return (null, ApiProblems.TooLarge(bodyLimit));
-        }
-
-        // A body without a length (chunked) is cut off by the server at the same limit.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = bodyLimit;
-        }
-
-        JsonDocument body;
-        try
-        {
-            body = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, ApiProblems.TooLarge(bodyLimit));
-        }
-        catch (JsonException e)
-        {
-            return (null, ApiProblems.BadRequest(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {e.Message}"] }));
+            return (null, problem);
         }
 
         using (body)
