@@ -44,6 +44,7 @@ public static class GatewayServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddSingleton<QueueDepths>();
+        builder.Services.AddSingleton<ConfirmedAdmission>();
         builder.Services.AddHostedService<QueueDepthMonitor>();
         builder.Services.AddWebhooks(builder.Configuration);
 

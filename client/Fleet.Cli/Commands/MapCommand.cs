@@ -28,12 +28,12 @@ public sealed class MapCommand : AsyncCommand<MapCommand.Settings>
         public bool ReturnExceptions { get; init; }
 
         [CommandOption("--max-in-flight <N>")]
-        [Description("Inputs submitted and not yet printed at most (default 1000).")]
-        public int MaxInFlight { get; init; } = 1000;
+        [Description("Inputs submitted and not yet printed at most (default 250; keep it under the endpoint's admission limit).")]
+        public int MaxInFlight { get; init; } = new FleetMapOptions().MaxInFlight;
 
         [CommandOption("--batch-size <N>")]
-        [Description("Inputs per batch submission (default 500, at most 1000).")]
-        public int BatchSize { get; init; } = 500;
+        [Description("Inputs per batch submission (default 250, at most 1000).")]
+        public int BatchSize { get; init; } = new FleetMapOptions().BatchSize;
 
         public override ValidationResult Validate() =>
             Inputs == "-" || File.Exists(Inputs) ? ValidationResult.Success() : ValidationResult.Error($"No such file: {Inputs}");

@@ -100,6 +100,55 @@ public sealed class BatchRouteTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task A_batch_is_refused_only_when_the_queue_is_really_full_not_when_the_estimate_ran_ahead()
+    {
+        // Admission limit 5 queued jobs; the estimate is read once at start and then not for 10 s, so
+        // every job accepted meanwhile counts as queued in it, though these end at once.
+        var (gateway, http) = fleet.StartExtraGateway(
+            ("FrontDoor__AdmissionMinQueued", "5"), ("FrontDoor__AdmissionQueuedPerWorker", "0"), ("FrontDoor__AdmissionRefreshMs", "10000"));
+        using (gateway)
+        using (http)
+        {
+            await FleetFixture.WaitUntilServingAsync(http, gateway);
+            var codes = new List<HttpStatusCode>();
+            for (var i = 0; i < 8; i++)
+            {
+                // One job at a time, each ended before the next: the queue is never longer than one.
+                using var batch = await http.PostAsync($"v2/{FleetFixture.ClientEndpoint}/batch/run", FleetFixture.Json($$$"""{"items": [{"input": {"echo": {{{i}}}}}]}"""));
+                codes.Add(batch.StatusCode);
+                if (batch.IsSuccessStatusCode)
+                {
+                    var id = JsonDocument.Parse(await batch.Content.ReadAsStringAsync()).RootElement.GetProperty("items")[0].GetProperty("id").GetString();
+                    await fleet.WaitForStatusAsync(FleetFixture.ClientEndpoint, id!, "COMPLETED", TimeSpan.FromSeconds(30));
+                }
+            }
+
+            using var run = await http.PostAsync($"v2/{FleetFixture.ClientEndpoint}/run", FleetFixture.Json("""{"input": {"echo": "x"}}"""));
+            Assert.All(codes, c => Assert.Equal(HttpStatusCode.OK, c));
+            Assert.Equal(HttpStatusCode.TooManyRequests, run.StatusCode);
+
+            // Really full: the one-at-a-time endpoint runs one of seven long jobs and has six queued.
+            var items = string.Join(",", Enumerable.Repeat("""{"input": {"echo": 1, "sleep_s": 60}}""", 7));
+            using var blockers = await http.PostAsync($"v2/{FleetFixture.SerialEndpoint}/batch/run", FleetFixture.Json($$"""{"items": [{{items}}]}"""));
+            try
+            {
+                Assert.Equal(HttpStatusCode.OK, blockers.StatusCode);
+                using var refused = await http.PostAsync($"v2/{FleetFixture.SerialEndpoint}/batch/run", FleetFixture.Json("""{"items": [{"input": {"echo": 2}}]}"""));
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+                Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+            }
+            finally
+            {
+                await fleet.Api.PostAsync($"v2/{FleetFixture.SerialEndpoint}/purge-queue", FleetFixture.Json(""));
+                foreach (var id in (await fleet.QueryAsync<Guid>("SELECT id FROM jobs WHERE endpoint_id = $1 AND status = 'IN_PROGRESS'", FleetFixture.SerialEndpoint)))
+                {
+                    await fleet.Api.PostAsync($"v2/{FleetFixture.SerialEndpoint}/cancel/{id}", FleetFixture.Json(""));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Batch_status_lists_the_jobs_found_in_the_order_asked_and_the_ids_missing()
     {
         var a = await fleet.SubmitAsync("echo", """{"input": {"echo": "a"}}""");

@@ -33,7 +33,7 @@ public static class BatchApi
     /// </summary>
     private static async Task<IResult> RunAsync(
         string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
-        QueueDepths depths, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks, CancellationToken cancellationToken)
+        ConfirmedAdmission admission, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out var endpoint))
         {
@@ -41,7 +41,7 @@ public static class BatchApi
         }
 
         // As for /run: a batch is refused whole while the queue is full, and admitted whole otherwise.
-        if (depths.IsFull(endpoint))
+        if (await admission.IsFullAsync(endpoint, cancellationToken))
         {
             return ApiProblems.TooManyRequests(
                 $"Endpoint '{endpoint.Id}' has too many queued jobs; retry later.", TimeSpan.FromSeconds(5), request.HttpContext);
