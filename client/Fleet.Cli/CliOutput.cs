@@ -11,11 +11,13 @@ namespace Fleet.Cli;
 /// </summary>
 public static class CliOutput
 {
-    private static readonly JsonSerializerOptions s_compact = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_compact = new(JsonSerializerDefaults.Web)
+        { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonSerializerOptions s_indented = new(s_compact) { WriteIndented = true };
 
     /// <summary>A console on stderr, for progress bars and messages that must not mix with the results.</summary>
-    public static IAnsiConsole Messages { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    public static IAnsiConsole Messages { get; } =
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
     /// <summary>A state as the API writes it (<c>TIMED_OUT</c>).</summary>
     public static string Name(FleetJobState state) => JsonSerializer.Serialize(state).Trim('"');

@@ -10,7 +10,8 @@ namespace Fleet.Client;
 public sealed class FleetApiException : Exception
 {
     /// <summary>Made by the client from an answer.</summary>
-    internal FleetApiException(HttpStatusCode statusCode, string? title, string? detail, IReadOnlyDictionary<string, string[]> errors, string request)
+    internal FleetApiException(HttpStatusCode statusCode, string? title, string? detail,
+        IReadOnlyDictionary<string, string[]> errors, string request)
         : base($"{request} answered {(int)statusCode} {title}{(detail is null ? "" : ": " + detail)}")
     {
         StatusCode = statusCode;
@@ -42,7 +43,8 @@ public sealed class FleetApiException : Exception
         catch (JsonException)
         {
             var text = System.Text.Encoding.UTF8.GetString(body);
-            return new FleetApiException(statusCode, "not a JSON answer", text.Length > 200 ? text[..200] : text, new Dictionary<string, string[]>(), request);
+            return new FleetApiException(statusCode, "not a JSON answer", text.Length > 200 ? text[..200] : text,
+                new Dictionary<string, string[]>(), request);
         }
     }
 
@@ -50,7 +52,8 @@ public sealed class FleetApiException : Exception
     internal static FleetApiException From(HttpStatusCode statusCode, JsonElement problem, string request)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("errors", out var fields) && fields.ValueKind == JsonValueKind.Object)
+        if (problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("errors", out var fields)
+            && fields.ValueKind == JsonValueKind.Object)
         {
             foreach (var field in fields.EnumerateObject())
             {
@@ -60,7 +63,8 @@ public sealed class FleetApiException : Exception
             }
         }
 
-        return new FleetApiException(statusCode, Text(problem, "title"), Text(problem, "detail") ?? Text(problem, "error"), errors, request);
+        return new FleetApiException(statusCode, Text(problem, "title"), Text(problem, "detail") ?? Text(problem, "error"),
+            errors, request);
     }
 
     private static string? Text(JsonElement problem, string field) =>

@@ -48,7 +48,9 @@ public sealed class FleetClient
         return services.BuildServiceProvider().GetRequiredService<FleetClient>();
     }
 
-    /// <summary>A handle on an endpoint whose handler takes <typeparamref name="TInput"/> and returns <typeparamref name="TOutput"/>.</summary>
+    /// <summary>
+    /// A handle on an endpoint whose handler takes <typeparamref name="TInput"/> and returns <typeparamref name="TOutput"/>.
+    /// </summary>
     /// <typeparam name="TInput">The input record, written with <see cref="FleetClientOptions.JsonSerializerOptions"/>.</typeparam>
     /// <typeparam name="TOutput">The output record, read with the same options.</typeparam>
     public FleetEndpoint<TInput, TOutput> Endpoint<TInput, TOutput>(string endpointId)

@@ -5,7 +5,9 @@ namespace Fleet.Client;
 /// <summary>Where the fleet is and how the client talks to it.</summary>
 public sealed class FleetClientOptions
 {
-    /// <summary>The gateway's root, e.g. <c>http://127.0.0.1:8080</c> (or RunPod's <c>https://api.runpod.ai</c>); routes are under <c>v2/</c>.</summary>
+    /// <summary>
+    /// The gateway's root, e.g. <c>http://127.0.0.1:8080</c> (or RunPod's <c>https://api.runpod.ai</c>); routes are under <c>v2/</c>.
+    /// </summary>
     public Uri? BaseAddress { get; set; }
 
     /// <summary>The API key, sent as <c>Authorization: Bearer KEY</c>.</summary>

@@ -28,7 +28,8 @@ public static class FleetClientServiceCollectionExtensions
                 return true;
             });
         services.TryAddTransient(sp => new FleetClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), sp.GetRequiredService<IOptions<FleetClientOptions>>().Value));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+            sp.GetRequiredService<IOptions<FleetClientOptions>>().Value));
         var builder = services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddResilienceHandler("fleet", (pipeline, context) =>
             FleetResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<FleetClientOptions>>().Value));

@@ -15,12 +15,14 @@ public sealed partial class FleetEndpoint<TInput, TOutput>
     /// batches and watched with long polls where the server has Fleet's batch routes, else one
     /// request per job. Cancelling the token cancels the jobs in flight.
     /// </summary>
-    public IAsyncEnumerable<TOutput> MapAsync(IEnumerable<TInput> inputs, FleetMapOptions? options = null, CancellationToken cancellationToken = default) =>
+    public IAsyncEnumerable<TOutput> MapAsync(
+        IEnumerable<TInput> inputs, FleetMapOptions? options = null, CancellationToken cancellationToken = default) =>
         MapAsync(inputs.ToAsyncEnumerable(), options, cancellationToken);
 
     /// <inheritdoc cref="MapAsync(IEnumerable{TInput}, FleetMapOptions?, CancellationToken)"/>
     public async IAsyncEnumerable<TOutput> MapAsync(
-        IAsyncEnumerable<TInput> inputs, FleetMapOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IAsyncEnumerable<TInput> inputs, FleetMapOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var result in MapResultsAsync(inputs, options, cancellationToken))
         {
@@ -39,7 +41,8 @@ public sealed partial class FleetEndpoint<TInput, TOutput>
 
     /// <inheritdoc cref="MapResultsAsync(IEnumerable{TInput}, FleetMapOptions?, CancellationToken)"/>
     public async IAsyncEnumerable<FleetMapResult<TOutput>> MapResultsAsync(
-        IAsyncEnumerable<TInput> inputs, FleetMapOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IAsyncEnumerable<TInput> inputs, FleetMapOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         options ??= new FleetMapOptions();
         if (options.MaxInFlight < 1 || options.BatchSize is < 1 or > JobMapper.MaxPollIds)
@@ -62,7 +65,8 @@ public sealed partial class FleetEndpoint<TInput, TOutput>
     /// (Modal's and Runhouse's <c>starmap</c>).
     /// </summary>
     public IAsyncEnumerable<TOutput> StarMapAsync<T1, T2>(
-        IEnumerable<(T1, T2)> arguments, Func<T1, T2, TInput> input, FleetMapOptions? options = null, CancellationToken cancellationToken = default) =>
+        IEnumerable<(T1, T2)> arguments, Func<T1, T2, TInput> input, FleetMapOptions? options = null,
+        CancellationToken cancellationToken = default) =>
         MapAsync(arguments.Select(a => input(a.Item1, a.Item2)), options, cancellationToken);
 
     /// <summary>Map over argument triples, as <see cref="StarMapAsync{T1, T2}"/>.</summary>

@@ -28,9 +28,11 @@ public sealed partial class FleetEndpoint<TInput, TOutput>
     /// Submits a job (<c>POST /run</c>, with an idempotency key, so the client's own retries never
     /// make a second job) and returns its handle once the fleet has accepted it.
     /// </summary>
-    public async Task<FleetJob<TOutput>> RunAsync(TInput input, FleetRunOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<FleetJob<TOutput>> RunAsync(
+        TInput input, FleetRunOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var request = JobRequest.Create(input, options, options?.IdempotencyKey ?? Guid.NewGuid().ToString("N"), _http.Options.JsonSerializerOptions);
+        var request = JobRequest.Create(input, options, options?.IdempotencyKey ?? Guid.NewGuid().ToString("N"),
+            _http.Options.JsonSerializerOptions);
         return Job(await _http.RunAsync(Id, request, cancellationToken));
     }
 
@@ -39,7 +41,10 @@ public sealed partial class FleetEndpoint<TInput, TOutput>
     /// Throws a <see cref="FleetJobException"/> if the job ends without output. Cancelling the token
     /// cancels the job on the fleet.
     /// </summary>
-    /// <remarks>Submits with <c>/run</c> and waits with long polls rather than <c>/runsync</c>, so the job's id is known from the start and a cancelled caller can always cancel it.</remarks>
+    /// <remarks>
+    /// Submits with <c>/run</c> and waits with long polls rather than <c>/runsync</c>, so the job's id is known from the start and a
+    /// cancelled caller can always cancel it.
+    /// </remarks>
     public async Task<TOutput> RunSyncAsync(TInput input, FleetRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         var job = await RunAsync(input, options, cancellationToken);
@@ -50,18 +55,21 @@ public sealed partial class FleetEndpoint<TInput, TOutput>
     public FleetJob<TOutput> Job(string jobId) => new(_http, Id, jobId);
 
     /// <summary>The endpoint's job and worker counts (<c>GET /health</c>).</summary>
-    public Task<FleetEndpointHealth> GetHealthAsync(CancellationToken cancellationToken = default) => _http.HealthAsync(Id, cancellationToken);
+    public Task<FleetEndpointHealth> GetHealthAsync(CancellationToken cancellationToken = default) =>
+        _http.HealthAsync(Id, cancellationToken);
 
     /// <summary>
     /// A page of the endpoint's dead letters, newest first (Fleet: <c>GET /jobs</c>): jobs in
     /// <paramref name="states"/> (FAILED and TIMED_OUT when null), after the job <paramref name="before"/>.
     /// </summary>
     public Task<FleetJobPage> ListJobsAsync(
-        IReadOnlyCollection<FleetJobState>? states = null, int limit = 100, string? before = null, CancellationToken cancellationToken = default) =>
+        IReadOnlyCollection<FleetJobState>? states = null, int limit = 100, string? before = null,
+        CancellationToken cancellationToken = default) =>
         _http.ListJobsAsync(Id, states, limit, before, cancellationToken);
 
     /// <summary>Queues up to <paramref name="limit"/> dead letters again (Fleet: <c>POST /redrive</c>); returns how many.</summary>
-    public Task<int> RedriveAsync(IReadOnlyCollection<FleetJobState>? states = null, int limit = 100, CancellationToken cancellationToken = default) =>
+    public Task<int> RedriveAsync(
+        IReadOnlyCollection<FleetJobState>? states = null, int limit = 100, CancellationToken cancellationToken = default) =>
         _http.RedriveAsync(Id, states, limit, cancellationToken);
 
     /// <summary>Cancels every queued job of the endpoint (<c>POST /purge-queue</c>); returns how many.</summary>

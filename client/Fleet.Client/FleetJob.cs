@@ -41,7 +41,9 @@ public sealed class FleetJob<TOutput>
     public Task<FleetJobStatus> GetStatusAsync(TimeSpan? wait = null, CancellationToken cancellationToken = default) =>
         _http.StatusAsync(EndpointId, Id, wait, cancellationToken);
 
-    /// <summary>Waits until the job has ended and returns its final status (long polls, or polls on a timer where the server cannot).</summary>
+    /// <summary>
+    /// Waits until the job has ended and returns its final status (long polls, or polls on a timer where the server cannot).
+    /// </summary>
     public Task<FleetJobStatus> WaitAsync(CancellationToken cancellationToken = default) =>
         CancelOnAbandonAsync(() => WaitUntilFinalAsync(cancellationToken), cancellationToken);
 
@@ -56,8 +58,11 @@ public sealed class FleetJob<TOutput>
     /// <summary>Cancels the job on the fleet; false if it had ended already.</summary>
     public Task<bool> CancelAsync(CancellationToken cancellationToken = default) => _http.CancelAsync(EndpointId, Id, cancellationToken);
 
-    /// <summary>The chunks the job's handler streams, in order, until it ends; throws as <see cref="GetResultAsync"/> if it fails.</summary>
-    public IAsyncEnumerable<JsonElement> StreamAsync(CancellationToken cancellationToken = default) => StreamAsync<JsonElement>(cancellationToken);
+    /// <summary>
+    /// The chunks the job's handler streams, in order, until it ends; throws as <see cref="GetResultAsync"/> if it fails.
+    /// </summary>
+    public IAsyncEnumerable<JsonElement> StreamAsync(CancellationToken cancellationToken = default) =>
+        StreamAsync<JsonElement>(cancellationToken);
 
     /// <summary>The chunks the job's handler streams, each read as <typeparamref name="TChunk"/>, in order, until it ends.</summary>
     /// <typeparam name="TChunk">The type of one chunk.</typeparam>

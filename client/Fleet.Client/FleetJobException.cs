@@ -5,7 +5,8 @@ public abstract class FleetJobException : Exception
 {
     /// <summary>Made by the client for a job's final status.</summary>
     private protected FleetJobException(string endpointId, FleetJobStatus status, string what)
-        : base($"Job {status.Id} of endpoint '{endpointId}' {what} after {status.Attempts} attempt(s): {status.Error ?? "no error message"}")
+        : base($"Job {status.Id} of endpoint '{endpointId}' {what} after {status.Attempts} attempt(s): "
+            + (status.Error ?? "no error message"))
     {
         EndpointId = endpointId;
         Status = status;

@@ -1,6 +1,8 @@
 namespace Fleet.Client;
 
-/// <summary>What a submission may say besides its input: the <c>webhook</c> and <c>policy</c> of a <c>/run</c> body, and its idempotency key.</summary>
+/// <summary>
+/// What a submission may say besides its input: the <c>webhook</c> and <c>policy</c> of a <c>/run</c> body, and its idempotency key.
+/// </summary>
 public sealed record FleetRunOptions
 {
     /// <summary>A URL the gateway POSTs the status document to when the job ends.</summary>

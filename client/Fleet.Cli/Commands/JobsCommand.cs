@@ -27,7 +27,8 @@ public sealed class JobsCommand : AsyncCommand<JobsCommand.Settings>
         public bool Json { get; init; }
 
         /// <summary>The states asked for, null for the server's default.</summary>
-        public IReadOnlyCollection<FleetJobState>? States => Status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        public IReadOnlyCollection<FleetJobState>? States =>
+            Status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => s.ToUpperInvariant() switch
             {
                 "FAILED" => FleetJobState.Failed,
@@ -38,7 +39,8 @@ public sealed class JobsCommand : AsyncCommand<JobsCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var page = await settings.CreateClient().Endpoint(settings.Endpoint).ListJobsAsync(settings.States, settings.Limit, settings.Before, cancellationToken);
+        var page = await settings.CreateClient().Endpoint(settings.Endpoint)
+            .ListJobsAsync(settings.States, settings.Limit, settings.Before, cancellationToken);
         if (settings.Json)
         {
             page.Jobs.ToList().ForEach(CliOutput.Line);
@@ -49,7 +51,8 @@ public sealed class JobsCommand : AsyncCommand<JobsCommand.Settings>
         foreach (var job in page.Jobs)
         {
             var error = job.Error ?? "";
-            table.AddRow(job.Id, CliOutput.Name(job.Status), job.Attempts.ToString(), Markup.Escape(error.Length > 80 ? error[..80] + "…" : error));
+            table.AddRow(job.Id, CliOutput.Name(job.Status), job.Attempts.ToString(),
+                Markup.Escape(error.Length > 80 ? error[..80] + "…" : error));
         }
 
         AnsiConsole.Write(table);

@@ -54,7 +54,8 @@ public sealed class MapCommand : AsyncCommand<MapCommand.Settings>
         var failed = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await CliOutput.Messages.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
                 var bar = progress.AddTask($"map {endpoint.Id}: {inputs.Count} inputs", maxValue: inputs.Count);
@@ -77,13 +78,16 @@ public sealed class MapCommand : AsyncCommand<MapCommand.Settings>
                 }
             });
         // Also where the bar is not drawn (stderr is not a terminal): what happened, in one line.
-        CliOutput.Messages.WriteLine($"map {endpoint.Id}: {inputs.Count} inputs, {inputs.Count - failed} completed, {failed} failed in {clock.Elapsed.TotalSeconds:F1} s");
+        CliOutput.Messages.WriteLine(
+            $"map {endpoint.Id}: {inputs.Count} inputs, {inputs.Count - failed} completed, {failed} failed " +
+            $"in {clock.Elapsed.TotalSeconds:F1} s");
         return failed == 0 ? 0 : 1;
     }
 
     private static object Failure(FleetMapResult<JsonElement> result) => result.Exception switch
     {
-        FleetJobException job => new { index = result.Index, jobId = job.JobId, status = CliOutput.Name(job.State), error = job.Error, attempts = job.Attempts },
+        FleetJobException job => new { index = result.Index, jobId = job.JobId, status = CliOutput.Name(job.State),
+            error = job.Error, attempts = job.Attempts },
         FleetApiException refused => new { index = result.Index, error = refused.Message, errors = refused.Errors },
         var other => new { index = result.Index, error = other!.Message },
     };

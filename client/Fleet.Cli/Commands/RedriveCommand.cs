@@ -7,7 +7,8 @@ public sealed class RedriveCommand : AsyncCommand<JobsCommand.Settings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JobsCommand.Settings settings, CancellationToken cancellationToken)
     {
-        var retried = await settings.CreateClient().Endpoint(settings.Endpoint).RedriveAsync(settings.States, settings.Limit, cancellationToken);
+        var retried = await settings.CreateClient().Endpoint(settings.Endpoint)
+            .RedriveAsync(settings.States, settings.Limit, cancellationToken);
         CliOutput.Line(new { retried });
         return 0;
     }

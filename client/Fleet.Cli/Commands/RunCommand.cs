@@ -19,7 +19,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public bool Async { get; init; }
 
         public override ValidationResult Validate() =>
-            TryParse(Input, out _) ? ValidationResult.Success() : ValidationResult.Error("--input must be a JSON value, e.g. '{\"echo\": 1}'.");
+            TryParse(Input, out _) ? ValidationResult.Success()
+                : ValidationResult.Error("--input must be a JSON value, e.g. '{\"echo\": 1}'.");
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)

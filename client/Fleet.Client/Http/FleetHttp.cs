@@ -31,7 +31,8 @@ internal sealed class FleetHttp(HttpClient http, FleetClientOptions options)
     }
 
     /// <summary>Fleet's <c>batch/run</c>: one outcome per job, in order; a refused item is an outcome, not an exception.</summary>
-    public async Task<IReadOnlyList<SubmitOutcome>> BatchRunAsync(string endpoint, IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SubmitOutcome>> BatchRunAsync(
+        string endpoint, IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
     {
         using var message = Post(endpoint, "batch/run", writer =>
         {
@@ -49,7 +50,8 @@ internal sealed class FleetHttp(HttpClient http, FleetClientOptions options)
         var items = answer.RootElement.GetProperty("items");
         if (items.GetArrayLength() != jobs.Count)
         {
-            throw new FleetApiException(HttpStatusCode.OK, "bad answer", $"{items.GetArrayLength()} items for {jobs.Count} submitted", Empty, Describe(message));
+            throw new FleetApiException(HttpStatusCode.OK, "bad answer",
+                $"{items.GetArrayLength()} items for {jobs.Count} submitted", Empty, Describe(message));
         }
 
         return [.. items.EnumerateArray().Select((item, i) => item.TryGetProperty("error", out var error)
@@ -67,7 +69,8 @@ internal sealed class FleetHttp(HttpClient http, FleetClientOptions options)
     }
 
     /// <summary>Fleet's <c>batch/status</c>: answered once one of the jobs is final, or when <paramref name="wait"/> runs out.</summary>
-    public async Task<PollResult> BatchStatusAsync(string endpoint, IReadOnlyList<string> ids, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<PollResult> BatchStatusAsync(
+        string endpoint, IReadOnlyList<string> ids, TimeSpan wait, CancellationToken cancellationToken)
     {
         using var message = Post(endpoint, "batch/status", writer =>
         {
@@ -126,7 +129,8 @@ internal sealed class FleetHttp(HttpClient http, FleetClientOptions options)
     }
 
     /// <summary>Fleet's re-drive of dead letters: how many were queued again.</summary>
-    public async Task<int> RedriveAsync(string endpoint, IReadOnlyCollection<FleetJobState>? states, int limit, CancellationToken cancellationToken)
+    public async Task<int> RedriveAsync(string endpoint, IReadOnlyCollection<FleetJobState>? states,
+        int limit, CancellationToken cancellationToken)
     {
         using var message = Post(endpoint, "redrive" + Query(states, limit), body: null);
         using var answer = await SendAsync(message, cancellationToken);

@@ -19,7 +19,8 @@ internal sealed record JobRequest(ReadOnlyMemory<byte> Input, FleetRunOptions? O
             writer.WriteString("webhook", webhook.AbsoluteUri);
         }
 
-        if (Options is { } o && (o.ExecutionTimeout is not null || o.Ttl is not null || o.LowPriority || o.PreferGpu is not null || o.MinGpuMemoryMb is not null))
+        if (Options is { } o && (o.ExecutionTimeout is not null || o.Ttl is not null
+            || o.LowPriority || o.PreferGpu is not null || o.MinGpuMemoryMb is not null))
         {
             writer.WriteStartObject("policy");
             WriteMilliseconds(writer, "executionTimeout", o.ExecutionTimeout);

@@ -84,7 +84,9 @@ internal sealed class FleetMapTransport(FleetHttp http, string endpoint, RouteSu
 
     public Task AbandonAsync(IReadOnlyCollection<string> ids) => Abandon.JobsAsync(http, endpoint, ids);
 
-    /// <summary>A server without the route answers 404 or 405 (RunPod, an older gateway); an unknown endpoint shows again on /run.</summary>
+    /// <summary>
+    /// A server without the route answers 404 or 405 (RunPod, an older gateway); an unknown endpoint shows again on /run.
+    /// </summary>
     private static bool IsMissingRoute(FleetApiException e) => e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed;
 
     private ParallelOptions Concurrently(CancellationToken cancellationToken) =>

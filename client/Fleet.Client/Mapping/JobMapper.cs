@@ -92,7 +92,8 @@ internal static class JobMapper
                 foreach (var id in found.Missing)
                 {
                     Finish(id, index => new MapOutcome(index, id, null, new FleetApiException(
-                        HttpStatusCode.NotFound, "Not found.", $"The server no longer knows job {id}.", new Dictionary<string, string[]>(), "status")));
+                        HttpStatusCode.NotFound, "Not found.", $"The server no longer knows job {id}.",
+                            new Dictionary<string, string[]>(), "status")));
                 }
             }
         }

@@ -6,7 +6,8 @@ namespace Fleet.Gateway.Api;
 /// <summary>Reads a request's JSON body within a size limit; what is wrong with it is a 413 or a 400 naming <c>body</c>.</summary>
 public static class JsonBodies
 {
-    public static async Task<(JsonDocument? Body, IResult? Problem)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static async Task<(JsonDocument? Body, IResult? Problem)> ReadAsync(
+        HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -29,7 +30,8 @@ public static class JsonBodies
         }
         catch (JsonException e)
         {
-            return (null, ApiProblems.BadRequest(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {e.Message}"] }));
+            return (null, ApiProblems.BadRequest(new Dictionary<string, string[]>
+                { ["body"] = [$"The body is not valid JSON: {e.Message}"] }));
         }
     }
 }

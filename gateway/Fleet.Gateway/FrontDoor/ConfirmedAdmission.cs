@@ -25,7 +25,8 @@ public sealed class ConfirmedAdmission(QueueDepths depths, NpgsqlDataSource data
         }
 
         var now = time.GetUtcNow();
-        if (_confirmed.TryGetValue(endpoint.Id, out var last) && now - last.At < TimeSpan.FromMilliseconds(options.Value.AdmissionRefreshMs))
+        if (_confirmed.TryGetValue(endpoint.Id, out var last)
+            && now - last.At < TimeSpan.FromMilliseconds(options.Value.AdmissionRefreshMs))
         {
             return last.Full;
         }

@@ -61,7 +61,8 @@ public sealed class JobStatusWaits(NpgsqlDataSource database, JobCompletionNotif
         await WhenAnyEndedAsync(endpointId, [id], wait, cancellationToken) is [var document] ? document : null;
 
     /// <summary>The status documents of the endpoint's jobs among <paramref name="ids"/>, in one query (unordered).</summary>
-    public async Task<List<JobStatusDocument>> FindManyAsync(string endpointId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    public async Task<List<JobStatusDocument>> FindManyAsync(
+        string endpointId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"SELECT {JobRows.Columns} FROM jobs WHERE id = ANY($1) AND endpoint_id = $2");
         command.Parameters.Add(new() { Value = ids.Distinct().ToArray() });

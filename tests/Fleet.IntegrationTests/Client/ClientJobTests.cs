@@ -8,7 +8,8 @@ namespace Fleet.IntegrationTests.Client;
 [Collection(FleetCollection.Name)]
 public sealed class ClientJobTests(FleetFixture fleet)
 {
-    private readonly FleetEndpoint<EchoIn, EchoOut> _echo = TestClients.Create(fleet.Api).Client.Endpoint<EchoIn, EchoOut>(FleetFixture.ClientEndpoint);
+    private readonly FleetEndpoint<EchoIn, EchoOut> _echo =
+        TestClients.Create(fleet.Api).Client.Endpoint<EchoIn, EchoOut>(FleetFixture.ClientEndpoint);
 
     private Task<List<string>> StatusesOfAsync(string marker) =>
         fleet.QueryAsync<string>("SELECT status FROM jobs WHERE input::text LIKE '%' || $1 || '%'", marker);
@@ -72,7 +73,8 @@ public sealed class ClientJobTests(FleetFixture fleet)
     [Fact]
     public async Task A_job_past_its_execution_timeout_throws_FleetJobTimedOutException()
     {
-        var job = await _echo.RunAsync(new EchoIn("slow", SleepSeconds: 30), new FleetRunOptions { ExecutionTimeout = TimeSpan.FromSeconds(5.5) });
+        var job = await _echo.RunAsync(new EchoIn("slow", SleepSeconds: 30),
+            new FleetRunOptions { ExecutionTimeout = TimeSpan.FromSeconds(5.5) });
 
         var timeout = await Assert.ThrowsAsync<FleetJobTimedOutException>(() => job.GetResultAsync());
 
@@ -97,7 +99,8 @@ public sealed class ClientJobTests(FleetFixture fleet)
         var marker = TestClients.Marker();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _echo.RunSyncAsync(new EchoIn(marker, SleepSeconds: 60), cancellationToken: cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => _echo.RunSyncAsync(new EchoIn(marker, SleepSeconds: 60), cancellationToken: cancel.Token));
 
         Assert.Equal(["CANCELLED"], await StatusesOfAsync(marker));
     }

@@ -18,7 +18,8 @@ public static class TestClients
         {
             o.BaseAddress = gateway.BaseAddress;
             o.ApiKey = FleetFixture.ApiKey;
-            o.JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+            o.JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+                { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
             configure?.Invoke(o);
         }).AddHttpMessageHandler(log.Handler);
         if (server is not null)

@@ -49,7 +49,8 @@ public sealed class BatchRouteTests(FleetFixture fleet)
         var ids = $"""["{items[0].GetProperty("id").GetString()}", "{items[2].GetProperty("id").GetString()}"]""";
         await Eventually.True(async () => Statuses(await BatchStatusAsync(ids, 5_000)).All(s => s == "COMPLETED"),
             TimeSpan.FromSeconds(30), () => fleet.Worker.Tail());
-        var outputs = (await BatchStatusAsync(ids)).GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("output").GetProperty("echo").GetString());
+        var outputs = (await BatchStatusAsync(ids)).GetProperty("jobs").EnumerateArray()
+            .Select(j => j.GetProperty("output").GetProperty("echo").GetString());
         Assert.Equal(["a", "c"], outputs);
     }
 
@@ -57,7 +58,8 @@ public sealed class BatchRouteTests(FleetFixture fleet)
     public async Task A_repeated_item_idempotency_key_answers_with_the_first_job_and_creates_no_second()
     {
         var key = Guid.NewGuid().ToString();
-        var body = $$"""{"items": [{"input": {"echo": 1}, "idempotencyKey": "{{key}}"}, {"input": {"echo": 2}, "idempotencyKey": "{{key}}"}]}""";
+        string Item(int echo) => $$$"""{"input": {"echo": {{{echo}}}}, "idempotencyKey": "{{{key}}}"}""";
+        var body = $$"""{"items": [{{Item(1)}}, {{Item(2)}}]}""";
 
         var (_, first) = await PostAsync("v2/echo/batch/run", body);
         var (_, again) = await PostAsync("v2/echo/batch/run", body);
@@ -105,7 +107,8 @@ public sealed class BatchRouteTests(FleetFixture fleet)
         // Admission limit 5 queued jobs; the estimate is read once at start and then not for 10 s, so
         // every job accepted meanwhile counts as queued in it, though these end at once.
         var (gateway, http) = fleet.StartExtraGateway(
-            ("FrontDoor__AdmissionMinQueued", "5"), ("FrontDoor__AdmissionQueuedPerWorker", "0"), ("FrontDoor__AdmissionRefreshMs", "10000"));
+            ("FrontDoor__AdmissionMinQueued", "5"), ("FrontDoor__AdmissionQueuedPerWorker", "0"),
+                ("FrontDoor__AdmissionRefreshMs", "10000"));
         using (gateway)
         using (http)
         {
@@ -114,33 +117,39 @@ public sealed class BatchRouteTests(FleetFixture fleet)
             for (var i = 0; i < 8; i++)
             {
                 // One job at a time, each ended before the next: the queue is never longer than one.
-                using var batch = await http.PostAsync($"v2/{FleetFixture.ClientEndpoint}/batch/run", FleetFixture.Json($$$"""{"items": [{"input": {"echo": {{{i}}}}}]}"""));
+                using var batch = await http.PostAsync($"v2/{FleetFixture.ClientEndpoint}/batch/run",
+                    FleetFixture.Json($$$"""{"items": [{"input": {"echo": {{{i}}}}}]}"""));
                 codes.Add(batch.StatusCode);
                 if (batch.IsSuccessStatusCode)
                 {
-                    var id = JsonDocument.Parse(await batch.Content.ReadAsStringAsync()).RootElement.GetProperty("items")[0].GetProperty("id").GetString();
+                    var id = JsonDocument.Parse(await batch.Content.ReadAsStringAsync()).RootElement
+                        .GetProperty("items")[0].GetProperty("id").GetString();
                     await fleet.WaitForStatusAsync(FleetFixture.ClientEndpoint, id!, "COMPLETED", TimeSpan.FromSeconds(30));
                 }
             }
 
-            using var run = await http.PostAsync($"v2/{FleetFixture.ClientEndpoint}/run", FleetFixture.Json("""{"input": {"echo": "x"}}"""));
+            using var run = await http.PostAsync($"v2/{FleetFixture.ClientEndpoint}/run",
+                FleetFixture.Json("""{"input": {"echo": "x"}}"""));
             Assert.All(codes, c => Assert.Equal(HttpStatusCode.OK, c));
             Assert.Equal(HttpStatusCode.TooManyRequests, run.StatusCode);
 
             // Really full: the one-at-a-time endpoint runs one of seven long jobs and has six queued.
             var items = string.Join(",", Enumerable.Repeat("""{"input": {"echo": 1, "sleep_s": 60}}""", 7));
-            using var blockers = await http.PostAsync($"v2/{FleetFixture.SerialEndpoint}/batch/run", FleetFixture.Json($$"""{"items": [{{items}}]}"""));
+            using var blockers = await http.PostAsync($"v2/{FleetFixture.SerialEndpoint}/batch/run",
+                FleetFixture.Json($$"""{"items": [{{items}}]}"""));
             try
             {
                 Assert.Equal(HttpStatusCode.OK, blockers.StatusCode);
-                using var refused = await http.PostAsync($"v2/{FleetFixture.SerialEndpoint}/batch/run", FleetFixture.Json("""{"items": [{"input": {"echo": 2}}]}"""));
+                using var refused = await http.PostAsync($"v2/{FleetFixture.SerialEndpoint}/batch/run",
+                    FleetFixture.Json("""{"items": [{"input": {"echo": 2}}]}"""));
                 Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
                 Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
             }
             finally
             {
                 await fleet.Api.PostAsync($"v2/{FleetFixture.SerialEndpoint}/purge-queue", FleetFixture.Json(""));
-                foreach (var id in (await fleet.QueryAsync<Guid>("SELECT id FROM jobs WHERE endpoint_id = $1 AND status = 'IN_PROGRESS'", FleetFixture.SerialEndpoint)))
+                foreach (var id in (await fleet.QueryAsync<Guid>("SELECT id FROM jobs WHERE endpoint_id = $1 AND status = 'IN_PROGRESS'",
+                    FleetFixture.SerialEndpoint)))
                 {
                     await fleet.Api.PostAsync($"v2/{FleetFixture.SerialEndpoint}/cancel/{id}", FleetFixture.Json(""));
                 }
@@ -211,8 +220,10 @@ public sealed class BatchRouteTests(FleetFixture fleet)
         using var early = await shortPoll;
         using var ended = await longPoll;
 
-        Assert.NotEqual("COMPLETED", JsonDocument.Parse(await early.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
-        Assert.Equal("COMPLETED", JsonDocument.Parse(await ended.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.NotEqual("COMPLETED",
+            JsonDocument.Parse(await early.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal("COMPLETED",
+            JsonDocument.Parse(await ended.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the long poll answered after {clock.Elapsed}");
     }
 

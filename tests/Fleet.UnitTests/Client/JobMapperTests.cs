@@ -10,7 +10,8 @@ namespace Fleet.UnitTests.Client;
 public sealed class JobMapperTests
 {
     private static IAsyncEnumerable<JobRequest> Inputs(params string[] inputs) =>
-        inputs.Select((input, i) => new JobRequest(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(input)), null, "key-" + i)).ToAsyncEnumerable();
+        inputs.Select((input, i) => new JobRequest(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(input)), null, "key-" + i))
+            .ToAsyncEnumerable();
 
     private static string[] Numbers(int count) => [.. Enumerable.Range(0, count).Select(i => $"in-{i}")];
 
@@ -52,7 +53,8 @@ public sealed class JobMapperTests
         var handedOut = 0;
         transport.OnSubmit = submitted => Assert.InRange(submitted - handedOut, 0, 7);
 
-        await foreach (var outcome in JobMapper.RunAsync(Inputs(Numbers(100)), transport, Settings(order, maxInFlight: 7, batchSize: 3), default))
+        await foreach (var outcome in JobMapper.RunAsync(Inputs(Numbers(100)), transport,
+            Settings(order, maxInFlight: 7, batchSize: 3), default))
         {
             handedOut++;
             Assert.NotNull(outcome.Status);
@@ -69,7 +71,8 @@ public sealed class JobMapperTests
         // Job 0 ends only after every other job the map has submitted ended.
         var transport = new ScriptedTransport(asked => asked.Count == 1 ? asked : [.. asked.Where(id => id != "job-0")]);
 
-        var outcomes = await JobMapper.RunAsync(Inputs(Numbers(20)), transport, Settings(FleetMapOrder.Input, maxInFlight: 5), default).ToListAsync();
+        var outcomes = await JobMapper.RunAsync(Inputs(Numbers(20)), transport,
+            Settings(FleetMapOrder.Input, maxInFlight: 5), default).ToListAsync();
 
         Assert.Equal(Enumerable.Range(0, 20), outcomes.Select(o => o.Index));
         Assert.Equal(5, transport.SubmittedWhenEnded["job-0"]);
@@ -80,7 +83,8 @@ public sealed class JobMapperTests
     {
         var transport = new ScriptedTransport(asked => asked);
 
-        var outcomes = await JobMapper.RunAsync(Inputs("a", "b", "bad", "d"), transport, Settings(FleetMapOrder.Input), default).ToListAsync();
+        var outcomes = await JobMapper.RunAsync(Inputs("a", "b", "bad", "d"), transport,
+            Settings(FleetMapOrder.Input), default).ToListAsync();
 
         Assert.Equal(["a", "b"], outcomes.Take(2).Select(InputOf));
         Assert.IsType<FleetApiException>(outcomes[2].Error);

@@ -33,7 +33,8 @@ public static class BatchApi
     /// </summary>
     private static async Task<IResult> RunAsync(
         string endpointId, HttpRequest request, EndpointCatalog endpoints, SubmissionValidator validator, JobService jobs,
-        ConfirmedAdmission admission, IOptions<FrontDoorOptions> frontDoor, WebhookAddressGuard webhooks, CancellationToken cancellationToken)
+        ConfirmedAdmission admission, IOptions<FrontDoorOptions> frontDoor,
+            WebhookAddressGuard webhooks, CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out var endpoint))
         {
@@ -65,7 +66,8 @@ public static class BatchApi
             var accepting = new List<Task>(items.Count);
             for (var i = 0; i < items.Count; i++)
             {
-                var (submission, idempotencyKey, itemErrors) = await ReadItemAsync(items[i], endpoint, validator, webhooks, caller, cancellationToken);
+                var (submission, idempotencyKey, itemErrors) =
+                    await ReadItemAsync(items[i], endpoint, validator, webhooks, caller, cancellationToken);
                 if (submission is null)
                 {
                     answers[i] = new BatchRunItemAnswer(null, null, ItemProblem(i, itemErrors));
@@ -81,7 +83,8 @@ public static class BatchApi
 
             async Task AcceptAsync(int index, JobSubmission submission, string? idempotencyKey)
             {
-                var id = await jobs.AcceptAsync(Guid.CreateVersion7(), endpoint, submission, idempotencyKey, answeredAfterEnding: false, cancellationToken);
+                var id = await jobs.AcceptAsync(Guid.CreateVersion7(), endpoint, submission, idempotencyKey,
+                    answeredAfterEnding: false, cancellationToken);
                 answers[index] = new BatchRunItemAnswer(id.ToString(), JobStatusNames.InQueue, null);
             }
         }
@@ -95,7 +98,8 @@ public static class BatchApi
         var errors = new Dictionary<string, string[]>();
         var submission = validator.Validate(item, endpoint.Handler, errors);
         string? idempotencyKey = null;
-        if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("idempotencyKey", out var key) && key.ValueKind != JsonValueKind.Null)
+        if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("idempotencyKey", out var key)
+            && key.ValueKind != JsonValueKind.Null)
         {
             if (key.ValueKind == JsonValueKind.String && key.GetString() is { Length: > 0 and <= 255 } text)
             {
@@ -168,7 +172,8 @@ public static class BatchApi
             }
 
             if (body.RootElement.TryGetProperty("wait", out var waitField) && waitField.ValueKind != JsonValueKind.Null
-                && !(waitField.ValueKind == JsonValueKind.Number && waitField.TryGetInt32(out wait) && wait is >= 0 and <= JobStatusWaits.MaxWaitMs))
+                && !(waitField.ValueKind == JsonValueKind.Number && waitField.TryGetInt32(out wait)
+                    && wait is >= 0 and <= JobStatusWaits.MaxWaitMs))
             {
                 errors["wait"] = [$"Must be an integer from 0 to {JobStatusWaits.MaxWaitMs} (ms)."];
             }
@@ -179,9 +184,11 @@ public static class BatchApi
             }
         }
 
-        var asked = ids.Distinct(StringComparer.Ordinal).Select(id => (Text: id, Id: Guid.TryParse(id, out var guid) ? guid : (Guid?)null)).ToList();
+        var asked = ids.Distinct(StringComparer.Ordinal)
+            .Select(id => (Text: id, Id: Guid.TryParse(id, out var guid) ? guid : (Guid?)null)).ToList();
         var found = (await waits.WhenAnyEndedAsync(
-                endpointId, [.. asked.Where(a => a.Id is not null).Select(a => a.Id!.Value)], TimeSpan.FromMilliseconds(wait), cancellationToken))
+                endpointId, [.. asked.Where(a => a.Id is not null).Select(a => a.Id!.Value)],
+                    TimeSpan.FromMilliseconds(wait), cancellationToken))
             .ToDictionary(d => Guid.Parse(d.Id));
         return TypedResults.Ok(new BatchStatusAnswer(
             [.. asked.Where(a => a.Id is { } id && found.ContainsKey(id)).Select(a => found[a.Id!.Value])],
