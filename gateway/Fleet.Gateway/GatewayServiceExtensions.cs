@@ -46,6 +46,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<QueueDepths>();
+        builder.Services.AddSingleton<ConfirmedAdmission>();
         builder.Services.AddHostedService<QueueDepthMonitor>();
         builder.Services.AddWebhooks(builder.Configuration);
 
@@ -54,6 +55,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<JobRouter>();
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<JobCompletionNotifier>();
+        builder.Services.AddSingleton<JobStatusWaits>();
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<WorkerDirectory>();
         builder.Services.AddSingleton<WorkerListing>();

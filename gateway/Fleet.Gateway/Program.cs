@@ -1,5 +1,6 @@
 using Fleet.Gateway;
 using Fleet.Gateway.Api;
+using Fleet.Gateway.Api.Batch;
 using Fleet.Gateway.Auth;
 using Fleet.Gateway.Persistence;
 
@@ -16,6 +17,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 app.UseApiErrors();
 app.MapJobApi();
+app.MapBatchApi();
 app.MapOperationsApi();
 app.Run();
 return 0;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Fleet.Contracts;
 using Fleet.Gateway.Admission;
 using Fleet.Contracts.Endpoints;
@@ -179,14 +178,23 @@ public static class JobApi
     }
 
     private static async Task<IResult> StatusAsync(
-        string endpointId, string jobId, EndpointCatalog endpoints, JobService jobs, CancellationToken cancellationToken)
+        string endpointId, string jobId, string? wait, EndpointCatalog endpoints, JobService jobs, JobStatusWaits waits,
+        CancellationToken cancellationToken)
     {
         if (!endpoints.TryGet(endpointId, out _))
         {
             return UnknownEndpoint(endpointId);
         }
 
-        var document = Guid.TryParse(jobId, out var id) ? await jobs.FindAsync(endpointId, id, cancellationToken) : null;
+        if (!QueryNumber.TryRead(wait, 0, JobStatusWaits.MaxWaitMs, 0, out var waitMs))
+        {
+            return ApiProblems.BadRequest(new Dictionary<string, string[]> { ["wait"] = [$"Must be a whole number of ms from 0 to {JobStatusWaits.MaxWaitMs}."] });
+        }
+
+        // Fleet addition: with ?wait=ms the answer comes once the job is final or the wait is over.
+        var document = !Guid.TryParse(jobId, out var id) ? null
+            : waitMs > 0 ? await waits.WhenEndedAsync(endpointId, id, TimeSpan.FromMilliseconds(waitMs), cancellationToken)
+            : await jobs.FindAsync(endpointId, id, cancellationToken);
         return document is null ? ApiProblems.NotFound($"Endpoint '{endpointId}' has no job '{jobId}'.") : TypedResults.Ok(document);
     }
 

@@ -31,7 +31,8 @@ public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLim
             return ValueTask.FromResult<object?>(ApiProblems.Forbidden($"This API key may not use endpoint '{endpoint}'."));
         }
 
-        if (grant.ReadOnly && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        if (grant.ReadOnly && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+            && http.GetEndpoint()?.Metadata.GetMetadata<AllowReadOnlyKeysAttribute>() is null)
         {
             return ValueTask.FromResult<object?>(ApiProblems.Forbidden("This API key is read-only: it may read statuses, not submit or change jobs."));
         }

@@ -17,11 +17,11 @@ public sealed class QueueDepths(IOptions<FrontDoorOptions> options)
     private volatile Snapshot _last = new(FrozenDictionary<string, long>.Empty, FrozenDictionary<string, long>.Empty);
 
     /// <summary>Whether the endpoint's queue is past RunPod's limit: more than max(50, workersMax × 500) jobs.</summary>
-    public bool IsFull(EndpointDefinition endpoint)
-    {
-        var limit = Math.Max(options.Value.AdmissionMinQueued, (long)endpoint.WorkersMax * options.Value.AdmissionQueuedPerWorker);
-        return Queued(endpoint.Id) > limit;
-    }
+    public bool IsFull(EndpointDefinition endpoint) => Queued(endpoint.Id) > Limit(endpoint);
+
+    /// <summary>The most queued jobs the endpoint admits more work with: max(50, workersMax × 500).</summary>
+    public long Limit(EndpointDefinition endpoint) =>
+        Math.Max(options.Value.AdmissionMinQueued, (long)endpoint.WorkersMax * options.Value.AdmissionQueuedPerWorker);
 
     public long Queued(string endpointId)
     {

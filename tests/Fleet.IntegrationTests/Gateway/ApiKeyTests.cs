@@ -63,6 +63,19 @@ public sealed partial class ApiKeyTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task A_read_only_key_may_read_batch_status_but_not_submit_a_batch()
+    {
+        var (_, key) = await CreateKeyAsync("--read-only");
+        using var client = ClientFor(key);
+        var job = await fleet.SubmitAsync("echo", """{"input": {"echo": "read me"}}""");
+
+        await EventuallyAnsweredAsync(async () =>
+            (await client.PostAsync("v2/echo/batch/status", FleetFixture.Json($$"""{"ids": ["{{job}}"]}"""))).StatusCode, HttpStatusCode.OK);
+        using var run = await client.PostAsync("v2/echo/batch/run", FleetFixture.Json("""{"items": [{"input": {"echo": 1}}]}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, run.StatusCode);
+    }
+
+    [Fact]
     public async Task An_endpoint_limited_key_cannot_touch_another_endpoint()
     {
         var (_, key) = await CreateKeyAsync("--endpoints", "echo");

@@ -36,6 +36,9 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>An echo endpoint with workersMax 0, so admission control refuses past 50 queued jobs.</summary>
     public const string AdmissionEndpoint = "echo-admission";
 
+    /// <summary>An echo endpoint used only by the client and CLI tests (dead letters, maps), 16 jobs at once.</summary>
+    public const string ClientEndpoint = "echo-client";
+
     /// <summary>The echo endpoint the fuzz test hammers.</summary>
     public const string FuzzEndpoint = "echo-fuzz";
 
@@ -67,7 +70,7 @@ public sealed class FleetFixture : IAsyncLifetime
 
     /// <summary>The echo endpoints the shared CPU worker serves (none of the chaos or autoscaled ones).</summary>
     private static readonly string[] s_sharedWorkerEndpoints =
-        ["echo", SerialEndpoint, RetryingEndpoint, DeadLetterEndpoint, AdmissionEndpoint, FuzzEndpoint];
+        ["echo", SerialEndpoint, RetryingEndpoint, DeadLetterEndpoint, AdmissionEndpoint, FuzzEndpoint, ClientEndpoint];
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private readonly string _workDir = Directory.CreateTempSubdirectory("fleet-it-").FullName;
@@ -170,6 +173,7 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "{{{DeadLetterEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
               {"id": "{{{AdmissionEndpoint}}}", "handler": "echo", "workersMax": 0, "concurrencyPerWorker": 1},
               {"id": "{{{FuzzEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 4},
+              {"id": "{{{ClientEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 16},
               {"id": "{{{ChaosEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 16},
               {"id": "{{{RunawayEndpoint}}}", "handler": "echo", "concurrencyPerWorker": 2},
               {"id": "{{{UnservedEndpoint}}}", "handler": "echo"},
