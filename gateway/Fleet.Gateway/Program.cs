@@ -1,8 +1,13 @@
-using Fleet.Gateway;
 using Fleet.Gateway.Api;
-using Fleet.Gateway.Api.Batch;
 using Fleet.Gateway.Auth;
+using Fleet.Gateway.FrontDoor;
+using Fleet.Gateway.Hosting;
+using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Persistence;
+using Fleet.Gateway.Reports;
+using Fleet.Gateway.Storage;
+using Fleet.Gateway.Webhooks;
+using Fleet.ServiceDefaults;
 
 if (args is ["keys", .. var keyArgs])
 {
@@ -11,13 +16,20 @@ if (args is ["keys", .. var keyArgs])
 
 // The content root is the app's folder, so its appsettings.json applies wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddFleetGateway();
+builder.AddFleetDefaults();
+builder.AddGatewayDefaults();
+builder.AddFleetPersistence();   // PostgreSQL: the schema (EF Core migrations) and the data sources
+builder.AddGatewayStorage();     // the storage classes: one writer per table
+builder.AddApiKeys();
+builder.AddFrontDoor();
+builder.AddJobPipeline();        // admission, routing, acceptance, outbox relay, transitions, background services
+builder.AddWorkerReports();      // the bus: workers' reports and heartbeats
+builder.AddWebhooks();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
 app.UseApiErrors();
-app.MapJobApi();
-app.MapBatchApi();
+app.MapV2Routes().MapJobsApi().MapQueueApi().MapDeadLettersApi().MapWebhooksApi().MapBatchApi();
 app.MapOperationsApi();
 app.Run();
 return 0;

@@ -1,3 +1,4 @@
+using Fleet.Contracts;
 using System.Globalization;
 
 namespace Fleet.Autoscaler.Actuators;
@@ -14,7 +15,7 @@ internal static class ProcFs
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"Worker__Id={workerId}");
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"{FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)}={workerId}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

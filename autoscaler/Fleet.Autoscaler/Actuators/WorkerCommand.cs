@@ -36,23 +36,23 @@ internal static class WorkerCommand
         }
 
         // Other Worker__ settings (heartbeat interval) pass through; these three are the pool's.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Worker__Endpoints__", StringComparison.Ordinal)).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith(FleetSettings.EnvironmentVariable(FleetSettings.WorkerEndpoints), StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }
 
-        start.Environment.Remove("Worker__Hardware");
+        start.Environment.Remove(FleetSettings.EnvironmentVariable(FleetSettings.WorkerHardware));
         // Least privilege: a worker needs no database, and the autoscaler's broker user may only
         // read the management API.
         start.Environment.Remove(FleetSettings.EnvironmentVariable(FleetSettings.ConnectionString));
         start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.RabbitMqUsername)] = options.WorkerRabbitMqUsername;
         start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.RabbitMqPassword)] = options.WorkerRabbitMqPassword;
         start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.WorkerKey)] = options.WorkerKey;
-        start.Environment["Worker__Id"] = slot.Id;
-        start.Environment["Worker__Endpoints__0"] = slot.Pool.Endpoint.Id;
+        start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)] = slot.Id;
+        start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.WorkerEndpoints, 0)] = slot.Pool.Endpoint.Id;
         if (slot.Pool.IsCpuFallback)
         {
-            start.Environment["Worker__Hardware"] = nameof(Hardware.Cpu);
+            start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.WorkerHardware)] = nameof(Hardware.Cpu);
         }
 
         return start;

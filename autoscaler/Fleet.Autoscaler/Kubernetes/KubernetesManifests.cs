@@ -122,7 +122,9 @@ public static class KubernetesManifests
     private static string Deployment(WorkerPool pool)
     {
         var name = Name(pool);
-        var hardwareEnv = pool.IsCpuFallback ? "\n            - name: Worker__Hardware\n              value: Cpu" : "";
+        var hardwareEnv = pool.IsCpuFallback
+            ? $"\n            - name: {FleetSettings.EnvironmentVariable(FleetSettings.WorkerHardware)}\n              value: Cpu"
+            : "";
         var resources = pool.Hardware == Hardware.Gpu ? "\n          resources:\n            limits:\n              nvidia.com/gpu: 1" : "";
         return $"""
             apiVersion: apps/v1
@@ -144,13 +146,13 @@ public static class KubernetesManifests
                     - name: worker
                       image: {Image(pool)}
                       env:
-                        - name: Worker__Id
+                        - name: {FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)}
                           valueFrom:
                             fieldRef:
                               fieldPath: metadata.name
-                        - name: Worker__Endpoints__0
+                        - name: {FleetSettings.EnvironmentVariable(FleetSettings.WorkerEndpoints, 0)}
                           value: {pool.Endpoint.Id}{hardwareEnv}
-                        - name: FLEET_ENDPOINTS_FILE
+                        - name: {FleetNames.EndpointsFileVariable}
                           value: /etc/fleet/endpoints.json
                       envFrom:
                         - secretRef:

@@ -23,15 +23,15 @@ public sealed class ScalingSignalReader(NpgsqlDataSource database, BrokerQueueDe
         {
             // Low-priority jobs are counted apart so that they never cause a scale-up; those
             // released to a queue are taken off the broker's depth of that queue.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
                 SELECT endpoint_id, queue,
-                    count(*) FILTER (WHERE status = 'IN_QUEUE' AND NOT low_priority),
-                    count(*) FILTER (WHERE status = 'IN_PROGRESS' AND NOT low_priority),
-                    count(*) FILTER (WHERE status = 'IN_QUEUE' AND low_priority),
+                    count(*) FILTER (WHERE status = '{JobStatusNames.InQueue}' AND NOT low_priority),
+                    count(*) FILTER (WHERE status = '{JobStatusNames.InProgress}' AND NOT low_priority),
+                    count(*) FILTER (WHERE status = '{JobStatusNames.InQueue}' AND low_priority),
                     count(*) FILTER (WHERE low_priority AND queue IS NOT NULL),
-                    extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'IN_QUEUE' AND NOT low_priority))::float8
+                    extract(epoch FROM now() - min(created_at) FILTER (WHERE status = '{JobStatusNames.InQueue}' AND NOT low_priority))::float8
                 FROM jobs
-                WHERE status IN ('IN_QUEUE', 'IN_PROGRESS') AND endpoint_id = ANY($1)
+                WHERE status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}') AND endpoint_id = ANY($1)
                 GROUP BY endpoint_id, queue
                 """) { Parameters = { new() { Value = endpointIds } } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand("""

@@ -12,6 +12,7 @@ namespace Fleet.Gateway.Admission;
 public sealed class RequestBody : IDisposable
 {
     private const int FirstChunk = 16 * 1024;
+    private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(1);
 
     private readonly BodyBudget _budget;
     private readonly string _keyId;
@@ -32,7 +33,7 @@ public sealed class RequestBody : IDisposable
     /// 413 past the limit, 503/429 past the body budget, 400 for broken framing (a bad chunk), 408 for
     /// a body that stops arriving (Kestrel's minimum data rate) — client errors, not server faults.
     /// </summary>
-    public static async Task<(RequestBody? Body, IResult? Problem)> ReadAsync(
+    public static async Task<(RequestBody? Body, ApiProblem? Problem)> ReadAsync(
         HttpContext http, long limit, BodyBudget budget, CancellationToken cancellationToken)
     {
         var declared = http.Request.ContentLength;
@@ -74,9 +75,9 @@ public sealed class RequestBody : IDisposable
         Bytes = default;
     }
 
-    private async Task<IResult?> FillAsync(HttpContext http, long? declared, long limit, CancellationToken cancellationToken)
+    private async Task<ApiProblem?> FillAsync(HttpContext http, long? declared, long limit, CancellationToken cancellationToken)
     {
-        if (Grow((int)(declared ?? Math.Min(FirstChunk, limit)), http) is { } refused)
+        if (Grow((int)(declared ?? Math.Min(FirstChunk, limit))) is { } refused)
         {
             return refused;
         }
@@ -93,7 +94,7 @@ public sealed class RequestBody : IDisposable
                         break; // Kestrel never hands out more than Content-Length, nor more than the limit.
                     }
 
-                    if (Grow((int)Math.Min((long)length * 2, limit), http) is { } tooMuch)
+                    if (Grow((int)Math.Min((long)length * 2, limit)) is { } tooMuch)
                     {
                         return tooMuch;
                     }
@@ -124,7 +125,7 @@ public sealed class RequestBody : IDisposable
     }
 
     /// <summary>Moves to an array of <paramref name="capacity"/> bytes once the budget allows the difference.</summary>
-    private IResult? Grow(int capacity, HttpContext http)
+    private ApiProblem? Grow(int capacity)
     {
         var more = capacity - _reserved;
         if (more > 0)
@@ -132,9 +133,9 @@ public sealed class RequestBody : IDisposable
             switch (_budget.TryReserve(_keyId, more))
             {
                 case BodyBudgetRefusal.Gateway:
-                    return ApiProblems.Unavailable("The gateway holds as many request bodies as it may; retry shortly.", http);
+                    return ApiProblems.Unavailable("The gateway is busy.", "The gateway holds as many request bodies as it may; retry shortly.", s_retry);
                 case BodyBudgetRefusal.Key:
-                    return ApiProblems.TooManyRequests("This API key has too many request bytes in flight; retry shortly.", TimeSpan.FromSeconds(1), http);
+                    return ApiProblems.TooManyRequests("This API key has too many request bytes in flight; retry shortly.", s_retry);
             }
 
             _reserved += more;

@@ -9,7 +9,7 @@ namespace Fleet.Gateway.Api;
 /// </summary>
 public static class ApiErrors
 {
-    private const int RetryAfterSeconds = 2;
+    private static readonly TimeSpan s_retryAfter = TimeSpan.FromSeconds(2);
 
     public static WebApplication UseApiErrors(this WebApplication app)
     {
@@ -31,15 +31,10 @@ public static class ApiErrors
             var unavailable = exception is DbException or TimeoutException or OperationCanceledException
                 || exception?.InnerException is DbException or TimeoutException;
             var problem = unavailable
-                ? ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "A dependency is unavailable.", "The job store is unreachable; retry later. Nothing was changed.")
-                : ApiProblems.Create(StatusCodes.Status500InternalServerError, "Internal error.", "An unexpected error occurred.");
-            if (unavailable)
-            {
-                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
-            }
-
-            context.Response.StatusCode = problem.Status!.Value;
-            await context.Response.WriteAsJsonAsync(problem, options: null, ApiProblems.ContentType);
+                ? ApiProblems.Unavailable(
+                    "A dependency is unavailable.", "The job store is unreachable; retry later. Nothing was changed.", s_retryAfter)
+                : ApiProblems.Problem(StatusCodes.Status500InternalServerError, "Internal error.", "An unexpected error occurred.");
+            await problem.ExecuteAsync(context);
         }));
 
         // Kestrel's verdict on a broken request (bad framing, a body that stopped arriving, a body
@@ -62,8 +57,9 @@ public static class ApiErrors
             var response = context.HttpContext.Response;
             if (context.HttpContext.Request.Path.StartsWithSegments("/v2") && !response.HasStarted)
             {
-                var problem = ApiProblems.Create(response.StatusCode, "The request cannot be served.", $"HTTP {response.StatusCode} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}.");
-                await response.WriteAsJsonAsync(problem, options: null, ApiProblems.ContentType);
+                var request = context.HttpContext.Request;
+                await ApiProblems.Problem(response.StatusCode, "The request cannot be served.", $"HTTP {response.StatusCode} for {request.Method} {request.Path}.")
+                    .ExecuteAsync(context.HttpContext);
             }
         });
         return app;

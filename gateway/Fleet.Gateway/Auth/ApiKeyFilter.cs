@@ -40,7 +40,7 @@ public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLim
         if (!rateLimiter.TryAcquire(grant.KeyId, out var retryAfter))
         {
             return ValueTask.FromResult<object?>(ApiProblems.TooManyRequests(
-                "This API key sent more requests than its rate limit allows.", retryAfter, http));
+                "This API key sent more requests than its rate limit allows.", retryAfter));
         }
 
         http.Items[GrantItem] = grant;

@@ -1,3 +1,4 @@
+using Fleet.Gateway.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace Fleet.Gateway.FrontDoor;
 /// jobs for admission control: one small index-only query.
 /// </summary>
 public sealed class QueueDepthMonitor(
-    NpgsqlDataSource database, QueueDepths depths, IOptions<FrontDoorOptions> options, TimeProvider time, ILogger<QueueDepthMonitor> log)
+    JobQueries queries, QueueDepths depths, IOptions<FrontDoorOptions> options, TimeProvider time, ILogger<QueueDepthMonitor> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,17 +20,7 @@ public sealed class QueueDepthMonitor(
             try
             {
                 var acceptedBefore = depths.BeginCount();
-                // Served by the partial index on queued jobs.
-                await using var command = database.CreateCommand(
-                    "SELECT endpoint_id, count(*) FROM jobs WHERE status = 'IN_QUEUE' GROUP BY endpoint_id");
-                await using var reader = await command.ExecuteReaderAsync(stoppingToken);
-                var queued = new Dictionary<string, long>(StringComparer.Ordinal);
-                while (await reader.ReadAsync(stoppingToken))
-                {
-                    queued[reader.GetString(0)] = reader.GetInt64(1);
-                }
-
-                depths.Refresh(queued, acceptedBefore);
+                depths.Refresh(await queries.CountQueuedByEndpointAsync(stoppingToken), acceptedBefore);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {

@@ -32,6 +32,22 @@ public sealed class QueueDepths(IOptions<FrontDoorOptions> options)
 
     public void Accepted(string endpointId) => _acceptedTotal.AddOrUpdate(endpointId, 1, (_, n) => n + 1);
 
+    /// <summary>Jobs accepted for the endpoint since the gateway started: read before an exact count, for <see cref="Correct"/>.</summary>
+    public long AcceptedSoFar(string endpointId) => _acceptedTotal.GetValueOrDefault(endpointId);
+
+    /// <summary>
+    /// Replaces one endpoint's estimate with an exact count, made after <paramref name="acceptedBefore"/> was read:
+    /// jobs accepted since count on top of it, as after a regular refresh.
+    /// </summary>
+    public void Correct(string endpointId, long queued, long acceptedBefore)
+    {
+        var last = _last;
+        _last = new Snapshot(With(last.Queued, endpointId, queued), With(last.AcceptedBeforeCount, endpointId, acceptedBefore));
+    }
+
+    private static FrozenDictionary<string, long> With(FrozenDictionary<string, long> counts, string key, long value) =>
+        counts.Where(c => c.Key != key).Append(new(key, value)).ToFrozenDictionary(StringComparer.Ordinal);
+
     /// <summary>Call before reading the counts from the database; pass the result to <see cref="Refresh"/>.</summary>
     public FrozenDictionary<string, long> BeginCount() => _acceptedTotal.ToFrozenDictionary(StringComparer.Ordinal);
 

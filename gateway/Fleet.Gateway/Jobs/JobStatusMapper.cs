@@ -1,3 +1,4 @@
+using Fleet.Gateway.Storage;
 using Fleet.Gateway.Persistence;
 
 namespace Fleet.Gateway.Jobs;
@@ -15,7 +16,7 @@ public static class JobStatusMapper
         var delay = Milliseconds(queuedUntil - job.CreatedAt);
         var execution = job.StartedAt is { } started ? Milliseconds((job.FinishedAt ?? now) - started) : 0;
         return new JobStatusDocument(
-            job.Id.ToString(), JobStatusNames.ToWire(job.Status), delay, execution, job.Output is null ? null : new RawJson(job.Output),
+            job.Id.ToString(), JobStatusWire.ToWire(job.Status), delay, execution, job.Output is null ? null : new RawJson(job.Output),
             job.Error, job.Attempt, job.WorkerId, job.Device, job.Routing,
             job.ProgressMessage is null && job.ProgressPercent is null ? null : new JobProgress(job.ProgressMessage, job.ProgressPercent));
     }

@@ -1,5 +1,4 @@
-using Fleet.Gateway.Persistence;
-using Npgsql;
+using Fleet.Gateway.Storage;
 
 namespace Fleet.Gateway.Jobs;
 
@@ -8,7 +7,7 @@ namespace Fleet.Gateway.Jobs;
 /// answer comes as soon as one of the jobs is final, woken by <see cref="JobCompletionNotifier"/>,
 /// so a client stops polling on a timer and the database is read twice at most per request.
 /// </summary>
-public sealed class JobStatusWaits(NpgsqlDataSource database, JobCompletionNotifier notifier, TimeProvider time)
+public sealed class JobStatusWaits(JobQueries queries, JobCompletionNotifier notifier, TimeProvider time)
 {
     /// <summary>The longest wait a request may ask for.</summary>
     public const int MaxWaitMs = 60_000;
@@ -23,14 +22,14 @@ public sealed class JobStatusWaits(NpgsqlDataSource database, JobCompletionNotif
     {
         if (wait <= TimeSpan.Zero)
         {
-            return await FindManyAsync(endpointId, ids, cancellationToken);
+            return await queries.FindManyAsync(endpointId, ids, cancellationToken);
         }
 
         // Watched before the first read, so an ending that commits in between still wakes this wait.
         var endings = ids.Select(notifier.Watch).ToArray();
         try
         {
-            var documents = await FindManyAsync(endpointId, ids, cancellationToken);
+            var documents = await queries.FindManyAsync(endpointId, ids, cancellationToken);
             if (documents.Count == 0 || documents.Any(IsFinal))
             {
                 return documents;
@@ -45,7 +44,7 @@ public sealed class JobStatusWaits(NpgsqlDataSource database, JobCompletionNotif
                 // The wait ran out: answer with the current, non-final states.
             }
 
-            return await FindManyAsync(endpointId, ids, cancellationToken);
+            return await queries.FindManyAsync(endpointId, ids, cancellationToken);
         }
         finally
         {
@@ -60,23 +59,5 @@ public sealed class JobStatusWaits(NpgsqlDataSource database, JobCompletionNotif
     public async Task<JobStatusDocument?> WhenEndedAsync(string endpointId, Guid id, TimeSpan wait, CancellationToken cancellationToken) =>
         await WhenAnyEndedAsync(endpointId, [id], wait, cancellationToken) is [var document] ? document : null;
 
-    /// <summary>The status documents of the endpoint's jobs among <paramref name="ids"/>, in one query (unordered).</summary>
-    public async Task<List<JobStatusDocument>> FindManyAsync(
-        string endpointId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand($"SELECT {JobRows.Columns} FROM jobs WHERE id = ANY($1) AND endpoint_id = $2");
-        command.Parameters.Add(new() { Value = ids.Distinct().ToArray() });
-        command.Parameters.Add(new() { Value = endpointId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var documents = new List<JobStatusDocument>(ids.Count);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            documents.Add(JobStatusMapper.ToDocument(JobRows.Read(reader), now));
-        }
-
-        return documents;
-    }
-
-    private static bool IsFinal(JobStatusDocument document) => JobStatusNames.IsFinal(JobStatusNames.Parse(document.Status));
+    private static bool IsFinal(JobStatusDocument document) => JobStatusWire.IsFinal(document.Status);
 }

@@ -1,6 +1,5 @@
-using System.Text.Json;
 
 namespace Fleet.Gateway.Jobs;
 
 /// <summary>What one <c>/stream</c> call hands out: the status to report and the chunks, in order.</summary>
-public sealed record StreamPage(string Status, IReadOnlyList<JsonElement> Chunks);
+public sealed record StreamPage(string Status, IReadOnlyList<RawJson> Chunks);

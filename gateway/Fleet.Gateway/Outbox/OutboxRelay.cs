@@ -2,11 +2,10 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Fleet.Contracts.Messages;
-using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Reports;
 using Fleet.ServiceDefaults;
 using MassTransit;
-using Npgsql;
+using Fleet.Gateway.Storage;
 
 namespace Fleet.Gateway.Outbox;
 
@@ -21,7 +20,7 @@ namespace Fleet.Gateway.Outbox;
 /// so reading the database (the autoscaler may) gives no way to forge a report.
 /// </summary>
 public sealed class OutboxRelay(
-    IBus bus, NpgsqlDataSource database, EndpointCatalog endpoints, ReportTokens tokens, TimeProvider time, ILogger<OutboxRelay> log)
+    IBus bus, OutboxStore store, EndpointCatalog endpoints, ReportTokens tokens, TimeProvider time, ILogger<OutboxRelay> log)
     : BackgroundService
 {
     private static readonly TimeSpan s_sendTimeout = TimeSpan.FromSeconds(10);
@@ -159,57 +158,33 @@ public sealed class OutboxRelay(
     /// <summary>
     /// Rows left over (older than the fast path needs) or due (their <c>not_before</c> passed). A
     /// <c>RunJob</c> row is built from its job as it is now; one whose attempt is no longer the job's
-    /// queued attempt (cancelled, purged, or sent and started already) is dropped, not sent.
+    /// queued attempt (cancelled, purged, or sent and started already) is deleted, not sent.
     /// </summary>
     private async Task<(List<OutboxEnvelope> Envelopes, bool More)> ReadStaleAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var command = database.CreateCommand($"""
-            SELECT o.id, o.destination, o.message_type, o.body::text, o.job_id, o.attempt, j.endpoint_id, j.input, j.execution_timeout_ms,
-                j.status = '{JobStatusNames.InQueue}' AND j.attempt = o.attempt
-            FROM outbox_messages o LEFT JOIN jobs j ON j.id = o.job_id
-            WHERE (o.not_before IS NULL AND o.created_at < $1) OR o.not_before <= $2
-            ORDER BY o.created_at LIMIT {SweepBatch}
-            """);
-        command.Parameters.Add(new() { Value = (now - s_sweepAge).UtcDateTime });
-        command.Parameters.Add(new() { Value = now.UtcDateTime });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var stale = new List<OutboxEnvelope>();
-        long inputBytes = 0;
-        var rows = 0;
-        while (await reader.ReadAsync(cancellationToken))
+        var rows = await store.ReadDueAsync(now - s_sweepAge, now, SweepBatch, SweepInputBytes, cancellationToken);
+        var stale = new List<OutboxEnvelope>(rows.Count);
+        foreach (var row in rows.Where(r => _inFlight.TryAdd(r.Id, 0)))
         {
-            if (++rows == SweepBatch || inputBytes > SweepInputBytes)
+            if (row.Body is { } body)
             {
-                return (stale, true); // a full round: sweep again at once rather than hold more inputs in memory
+                var type = OutboxSerialization.TypeOf(row.MessageType);
+                stale.Add(new OutboxEnvelope(row.Id, row.Destination, JsonSerializer.Deserialize(body, type, OutboxSerialization.Options)!, type));
             }
-
-            var id = reader.GetGuid(0);
-            if (!_inFlight.TryAdd(id, 0))
+            else if (row.Runnable && endpoints.TryGet(row.EndpointId!, out var endpoint))
             {
-                continue;
-            }
-
-            var destination = reader.IsDBNull(1) ? null : reader.GetString(1);
-            if (reader.IsDBNull(4))
-            {
-                var type = OutboxSerialization.TypeOf(reader.GetString(2));
-                stale.Add(new OutboxEnvelope(id, destination, JsonSerializer.Deserialize(reader.GetString(3), type, OutboxSerialization.Options)!, type));
-            }
-            else if (!reader.IsDBNull(9) && reader.GetBoolean(9) && endpoints.TryGet(reader.GetString(6), out var endpoint))
-            {
-                var input = reader.GetFieldValue<byte[]>(7);
-                inputBytes += input.Length;
-                var job = RunJobs.Build(reader.GetGuid(4), endpoint, input, reader.GetInt32(5), reader.GetInt32(8), now);
-                stale.Add(OutboxEnvelope.ForRunJob(job, destination!, now) with { Id = id });
+                var job = RunJobs.Build(row.JobId!.Value, endpoint, row.Input, row.Attempt!.Value, row.ExecutionTimeoutMs, now);
+                stale.Add(OutboxEnvelope.ForRunJob(job, row.Destination!, now) with { Id = row.Id });
             }
             else
             {
-                _sent.Writer.TryWrite(id); // nothing to run any more: delete the row unsent
+                _sent.Writer.TryWrite(row.Id); // nothing to run any more: delete the row unsent
             }
         }
 
-        return (stale, false);
+        // A full round (by rows or by input bytes): sweep again at once rather than hold more in memory.
+        return (stale, rows.Count >= SweepBatch || rows.Sum(r => (long)(r.Input?.Length ?? 0)) > SweepInputBytes);
     }
 
     private async Task DeleteSentAsync(CancellationToken stoppingToken)
@@ -226,9 +201,7 @@ public sealed class OutboxRelay(
 
             try
             {
-                await using var command = database.CreateCommand("DELETE FROM outbox_messages WHERE id = ANY($1)");
-                command.Parameters.Add(new() { Value = ids.ToArray() });
-                await command.ExecuteNonQueryAsync(stoppingToken);
+                await store.DeleteAsync(ids, stoppingToken);
                 foreach (var id in ids)
                 {
                     _inFlight.TryRemove(id, out _);

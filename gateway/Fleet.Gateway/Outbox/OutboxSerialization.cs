@@ -13,6 +13,9 @@ public static class OutboxSerialization
         .Where(t => t.Namespace == typeof(RunJob).Namespace)
         .ToFrozenDictionary(t => t.FullName!, t => t, StringComparer.Ordinal);
 
+    /// <summary>The body an outbox row keeps of a message that is not a <c>RunJob</c>.</summary>
+    public static string Serialize(OutboxEnvelope envelope) => JsonSerializer.Serialize(envelope.Message, envelope.MessageType, Options);
+
     public static Type TypeOf(string messageType) =>
         s_types.TryGetValue(messageType, out var type) ? type : throw new InvalidOperationException($"outbox holds unknown message type '{messageType}'");
 }

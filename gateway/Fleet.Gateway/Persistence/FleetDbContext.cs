@@ -26,7 +26,7 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             job.HasKey(j => j.Id);
             job.Property(j => j.Id).ValueGeneratedNever();
             job.Property(j => j.EndpointId).HasMaxLength(64);
-            job.Property(j => j.Status).HasConversion(s => JobStatusNames.ToWire(s), s => JobStatusNames.Parse(s)).HasMaxLength(16);
+            job.Property(j => j.Status).HasConversion(s => JobStatusWire.ToWire(s), s => JobStatusWire.Parse(s)).HasMaxLength(16);
             // json, not jsonb: kept byte for byte (key order included) and never queried inside.
             job.Property(j => j.Input).HasColumnType("json");
             job.Property(j => j.Output).HasColumnType("json");

@@ -1,21 +1,18 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
+using Fleet.ServiceDefaults;
 
 namespace Fleet.Gateway.Webhooks;
 
 public static class WebhookExtensions
 {
     /// <summary>The webhook sender and its HTTP client: no redirects, and the SSRF guard applied when connecting.</summary>
-    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<WebhookOptions>()
-            .Bind(configuration.GetSection(WebhookOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        var services = builder.Services;
+        services.AddValidatedOptions<WebhookOptions>(builder.Configuration, WebhookOptions.Section);
         services.AddSingleton<WebhookAddressGuard>();
-        services.AddSingleton<WebhookSender>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
+        services.AddHostedSingleton<WebhookSender>();
         services.AddHttpClient(WebhookSender.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
@@ -50,6 +47,6 @@ public static class WebhookExtensions
                 };
             })
             .RemoveAllLoggers();
-        return services;
+        return builder;
     }
 }

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Fleet.Contracts;
 using Fleet.Gateway.Jobs;
-using Fleet.Gateway.Persistence;
+using Fleet.Gateway.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -20,7 +20,7 @@ namespace Fleet.Gateway.Webhooks;
 /// receiver holds up nothing else. Receivers drop repeats by the delivery id header.
 /// </summary>
 public sealed class WebhookSender(
-    NpgsqlDataSource database, IHttpClientFactory http, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> log)
+    WebhookDeliveryStore deliveries, IHttpClientFactory http, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> log)
     : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -53,7 +53,7 @@ public sealed class WebhookSender(
                     free++;
                 }
 
-                var claimed = new List<Due>();
+                var claimed = new List<DueDelivery>();
                 try
                 {
                     claimed = await ClaimDueAsync(free, stoppingToken);
@@ -105,43 +105,19 @@ public sealed class WebhookSender(
     }
 
     /// <summary>
-    /// Takes up to <paramref name="count"/> due deliveries for this sender by moving their
-    /// <c>next_attempt_at</c> past the attempt's timeout: no other loop or gateway sees them due
-    /// meanwhile, and that timestamp is the claim the attempt's record must match. If this gateway
-    /// dies mid-send, the delivery comes due again when the claim runs out (at least once, never
-    /// twice while all is well).
+    /// Takes up to <paramref name="count"/> due deliveries for this sender (<see cref="WebhookDeliveryStore.ClaimDueAsync"/>):
+    /// no other loop or gateway sees them due until the claim runs out, past the attempt's timeout. If this
+    /// gateway dies mid-send, the delivery comes due again then (at least once, never twice while all is well).
     /// </summary>
-    private async Task<List<Due>> ClaimDueAsync(int count, CancellationToken cancellationToken)
+    private Task<List<DueDelivery>> ClaimDueAsync(int count, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // Microsecond precision, as PostgreSQL stores it, so the record's match on it is exact.
         var claimedUntil = new DateTimeOffset((now + options.Value.AttemptTimeout + s_claimMargin).Ticks / 10 * 10, TimeSpan.Zero);
-        await using var command = database.CreateCommand($"""
-            WITH claimed AS (
-                UPDATE webhook_deliveries SET next_attempt_at = $2
-                WHERE id IN (
-                    SELECT id FROM webhook_deliveries
-                    WHERE state = 'pending' AND next_attempt_at <= $1
-                    ORDER BY next_attempt_at LIMIT $3
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING id, job_id, url, attempts)
-            SELECT c.id, c.url, c.attempts, {JobRows.ColumnsOf("j")}
-            FROM claimed c JOIN jobs j ON j.id = c.job_id
-            """);
-        command.Parameters.Add(new() { Value = now.UtcDateTime });
-        command.Parameters.Add(new() { Value = claimedUntil.UtcDateTime });
-        command.Parameters.Add(new() { Value = count });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var due = new List<Due>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            due.Add(new Due(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), JobRows.Read(reader, offset: 3), claimedUntil));
-        }
-
-        return due;
+        return deliveries.ClaimDueAsync(now, claimedUntil, count, cancellationToken);
     }
 
-    private async Task DeliverAsync(Due delivery, CancellationToken stoppingToken)
+    private async Task DeliverAsync(DueDelivery delivery, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
         var body = JsonSerializer.SerializeToUtf8Bytes(JobStatusMapper.ToDocument(delivery.Job, now));
@@ -181,33 +157,15 @@ public sealed class WebhookSender(
             error = $"redirected (HTTP {status}); webhooks do not follow redirects";
         }
 
-        await RecordAsync(delivery, now, status, error, duration, state, now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, s_maxDelay));
+        var next = now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, s_maxDelay);
+        if (!await deliveries.RecordAsync(delivery, new DeliveryAttempt(now, status, error, duration, state, next), CancellationToken.None))
+        {
+            log.LogWarning("Webhook delivery {DeliveryId}: its claim ran out before the attempt was recorded; the attempt is not recorded", delivery.Id);
+        }
+
         if (state != "pending")
         {
             log.LogInformation("Webhook delivery {DeliveryId} of job {JobId}: {State} after {Attempts} attempts", delivery.Id, delivery.Job.Id, state, attempt);
-        }
-    }
-
-    /// <summary>Records the attempt, only under the claim it was sent with (a claim that ran out was taken over).</summary>
-    private async Task RecordAsync(Due delivery, DateTimeOffset at, int? status, string? error, int durationMs, string state, DateTimeOffset nextAttemptAt)
-    {
-        await using var command = database.CreateCommand("""
-            UPDATE webhook_deliveries SET attempts = attempts + 1, state = $2, next_attempt_at = $3,
-                delivered_at = CASE WHEN $2 = 'delivered' THEN $4 END,
-                attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('at', $4, 'status', $5::int, 'error', $6::text, 'durationMs', $7))
-            WHERE id = $1 AND next_attempt_at = $8
-            """);
-        command.Parameters.Add(new() { Value = delivery.Id });
-        command.Parameters.Add(new() { Value = state });
-        command.Parameters.Add(new() { Value = nextAttemptAt.UtcDateTime });
-        command.Parameters.Add(new() { Value = at.UtcDateTime });
-        command.Parameters.Add(new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = durationMs });
-        command.Parameters.Add(new() { Value = delivery.ClaimedUntil.UtcDateTime });
-        if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
-        {
-            log.LogWarning("Webhook delivery {DeliveryId}: its claim ran out before the attempt was recorded; the attempt is not recorded", delivery.Id);
         }
     }
 
@@ -219,6 +177,4 @@ public sealed class WebhookSender(
         body.CopyTo(signed.AsSpan(timestamp.Length + 1));
         return "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
     }
-
-    private sealed record Due(Guid Id, string Url, int Attempts, JobStatusRow Job, DateTimeOffset ClaimedUntil);
 }

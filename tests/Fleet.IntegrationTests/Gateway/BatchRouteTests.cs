@@ -124,14 +124,22 @@ public sealed class BatchRouteTests(FleetFixture fleet)
                 {
                     var id = JsonDocument.Parse(await batch.Content.ReadAsStringAsync()).RootElement
                         .GetProperty("items")[0].GetProperty("id").GetString();
-                    await fleet.WaitForStatusAsync(FleetFixture.ClientEndpoint, id!, "COMPLETED", TimeSpan.FromSeconds(30));
+                    try
+                    {
+                        await fleet.WaitForStatusAsync(FleetFixture.ClientEndpoint, id!, "COMPLETED", TimeSpan.FromSeconds(30));
+                    }
+                    catch (Xunit.Sdk.XunitException e)
+                    {
+                        throw new Xunit.Sdk.XunitException(e.Message + "\n" + gateway.Tail(60));
+                    }
                 }
             }
 
             using var run = await http.PostAsync($"v2/{FleetFixture.ClientEndpoint}/run",
                 FleetFixture.Json("""{"input": {"echo": "x"}}"""));
             Assert.All(codes, c => Assert.Equal(HttpStatusCode.OK, c));
-            Assert.Equal(HttpStatusCode.TooManyRequests, run.StatusCode);
+            // /run is judged the same way: the estimate ran ahead, the queue is not full.
+            Assert.Equal(HttpStatusCode.OK, run.StatusCode);
 
             // Really full: the one-at-a-time endpoint runs one of seven long jobs and has six queued.
             var items = string.Join(",", Enumerable.Repeat("""{"input": {"echo": 1, "sleep_s": 60}}""", 7));

@@ -1,7 +1,6 @@
 using Fleet.Contracts;
 using Fleet.Contracts.Endpoints;
-using Fleet.Contracts.Messages;
-using Fleet.Gateway.Jobs;
+using Fleet.Gateway.Routing;
 using Fleet.Gateway.Workers;
 
 namespace Fleet.UnitTests.Gateway;
@@ -10,12 +9,16 @@ public sealed class JobRouterTests
 {
     private static readonly EndpointDefinition s_mlp = new() { Id = "mlp", Handler = "mlp", Hardware = Hardware.Gpu };
 
-    private readonly WorkerRegistry _workers = new(TimeProvider.System);
+    private readonly LiveWorkers _workers = new(TimeProvider.System);
+    private readonly List<LiveWorker> _live = [];
 
     private JobRouter Router => new(_workers);
 
-    private void Beat(string id, long? freeMb, string endpoint = "mlp", Hardware hardware = Hardware.Gpu) =>
-        _workers.Record(new WorkerHeartbeat(id, hardware, "cuda:0", [endpoint], 1, [], freeMb, freeMb, DateTimeOffset.UtcNow, Stopping: false, IdleSeconds: 0));
+    private void Beat(string id, long? freeMb, string endpoint = "mlp", Hardware hardware = Hardware.Gpu)
+    {
+        _live.Add(new LiveWorker(id, hardware, "cuda:0", [endpoint], 1, 0, freeMb, freeMb, DateTimeOffset.UtcNow, 0, []));
+        _workers.Update([.. _live]);
+    }
 
     [Fact]
     public void A_cpu_endpoint_goes_to_its_cpu_queue()
@@ -94,14 +97,5 @@ public sealed class JobRouterTests
         var route = Router.Route(s_mlp with { CpuFallback = true }, preferGpu: false, 0);
 
         Assert.Equal("fleet.jobs.cpu.mlp", route.Queue);
-    }
-
-    [Fact]
-    public void A_stopping_worker_no_longer_counts()
-    {
-        Beat("gpu-big", 8192);
-        _workers.Record(new WorkerHeartbeat("gpu-big", Hardware.Gpu, "cuda:0", ["mlp"], 1, [], 8192, 8192, DateTimeOffset.UtcNow, Stopping: true, IdleSeconds: 0));
-
-        Assert.Null(Router.Route(s_mlp, null, 2048).Queue);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Fleet.Gateway.Jobs;
-using Fleet.Gateway.Persistence;
+using Fleet.Gateway.Storage;
 
 namespace Fleet.UnitTests.Gateway;
 
@@ -79,14 +79,14 @@ public sealed class JobStatusDocumentTests
     [InlineData(JobStatus.TimedOut, "TIMED_OUT", true)]
     public void Status_names_round_trip_and_know_which_are_final(JobStatus status, string wire, bool final)
     {
-        Assert.Equal(wire, JobStatusNames.ToWire(status));
-        Assert.Equal(status, JobStatusNames.Parse(wire));
-        Assert.Equal(final, JobStatusNames.IsFinal(status));
+        Assert.Equal(wire, JobStatusWire.ToWire(status));
+        Assert.Equal(status, JobStatusWire.Parse(wire));
+        Assert.Equal(final, JobStatusWire.IsFinal(status));
     }
 
     [Fact]
     public void Unknown_status_name_is_refused()
     {
-        Assert.Throws<FormatException>(() => JobStatusNames.Parse("DONE"));
+        Assert.Throws<FormatException>(() => JobStatusWire.Parse("DONE"));
     }
 }

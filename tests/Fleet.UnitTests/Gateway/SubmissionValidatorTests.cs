@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fleet.Gateway.Admission;
 using Fleet.Gateway.Jobs;
 
 namespace Fleet.UnitTests.Gateway;

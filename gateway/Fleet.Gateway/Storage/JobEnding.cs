@@ -1,0 +1,14 @@
+namespace Fleet.Gateway.Storage;
+
+/// <summary>An attempt's ending as the recorder writes it: its status, output (UTF-8 JSON) or error, timings and worker.</summary>
+public sealed record JobEnding(
+    Guid JobId,
+    int Attempt,
+    string Status,
+    byte[]? Output,
+    string? Error,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    string WorkerId,
+    string Device,
+    int? StreamedChunks);
