@@ -79,9 +79,11 @@ public sealed class AutoscalerLoop(
                 ? LogLevel.Information
                 : LogLevel.Debug;
             log.Log(level,
-                "{Pool}: depth {Depth}, queued {Queued}, oldest {Delay:0.0} s, in progress {InProgress}, low priority {LowPriority}, live {Live}; desired {Desired}, actual {Actual}; start {Start}, drain [{Drain}]: {Reason}",
+                "{Pool}: depth {Depth}, queued {Queued}, oldest {Delay:0.0} s, in progress {InProgress}, low priority {LowPriority}, " +
+                "live {Live}; desired {Desired}, actual {Actual}; start {Start}, drain [{Drain}]: {Reason}",
                 pool, inputs.BrokerDepth, inputs.Queued, inputs.OldestQueuedSeconds ?? 0, inputs.InProgress, inputs.LowPriorityQueued,
-                inputs.LiveWorkers, decision.Desired, decision.Actual, decision.ToStart, string.Join(", ", decision.ToDrain), decision.Reason);
+                inputs.LiveWorkers, decision.Desired, decision.Actual, decision.ToStart, string.Join(", ", decision.ToDrain),
+                    decision.Reason);
 
             for (var i = 0; i < decision.ToStart; i++)
             {
@@ -118,11 +120,13 @@ public sealed class AutoscalerLoop(
         }
 
         var pools = catalog.All.Where(e => wanted.Count == 0 || wanted.Contains(e.Id)).SelectMany(WorkerPool.Of).ToList();
-        foreach (var (hardware, path, key) in new[] { (Hardware.Cpu, options.Value.CpuWorkerPath, "CpuWorkerPath"), (Hardware.Gpu, options.Value.GpuWorkerPath, "GpuWorkerPath") })
+        foreach (var (hardware, path, key) in new[] { (Hardware.Cpu, options.Value.CpuWorkerPath, "CpuWorkerPath"), (Hardware.Gpu,
+            options.Value.GpuWorkerPath, "GpuWorkerPath") })
         {
             if (pools.Any(p => p.Endpoint.Hardware == hardware) && (string.IsNullOrEmpty(path) || !File.Exists(path)))
             {
-                throw new InvalidOperationException($"Autoscaler:{key} must name the built worker program for {hardware} endpoints (is: '{path}').");
+                throw new InvalidOperationException(
+                    $"Autoscaler:{key} must name the built worker program for {hardware} endpoints (is: '{path}').");
             }
         }
 

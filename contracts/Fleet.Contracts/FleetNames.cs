@@ -19,7 +19,10 @@ public static class FleetNames
     public const string ApiKeyHeader = "Authorization";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    /// <summary>Webhook headers: the delivery's id (drop repeats by it), its Unix time, and <c>v1=hex(HMAC-SHA256(secret, timestamp + "." + body))</c>.</summary>
+    /// <summary>
+    /// Webhook headers: the delivery's id (drop repeats by it), its Unix time, and
+    /// <c>v1=hex(HMAC-SHA256(secret, timestamp + "." + body))</c>.
+    /// </summary>
     public const string WebhookIdHeader = "Fleet-Webhook-Id";
     public const string WebhookTimestampHeader = "Fleet-Webhook-Timestamp";
     public const string WebhookSignatureHeader = "Fleet-Webhook-Signature";

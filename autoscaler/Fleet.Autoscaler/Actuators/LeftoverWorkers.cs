@@ -42,7 +42,8 @@ internal static class LeftoverWorkers
             else
             {
                 log.LogWarning(
-                    "Worker {WorkerId} (pid {Pid}) was left running by an earlier autoscaler for a pool not scaled now; asked it to drain", id, pid);
+                    "Worker {WorkerId} (pid {Pid}) was left running by an earlier autoscaler for a pool not scaled now; asked it to drain",
+                    id, pid);
                 PosixSignals.Terminate(pid);
                 File.Delete(file);
             }

@@ -29,7 +29,8 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _logDirectory;
 
-    public LocalProcessActuator(IOptions<AutoscalerOptions> options, AutoscalerTelemetry telemetry, TimeProvider time, ILogger<LocalProcessActuator> log)
+    public LocalProcessActuator(IOptions<AutoscalerOptions> options, AutoscalerTelemetry telemetry, TimeProvider time,
+        ILogger<LocalProcessActuator> log)
     {
         _options = options.Value;
         _telemetry = telemetry;
@@ -149,7 +150,9 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
             {
                 foreach (var slot in _slots.Values.Where(s => s.Process is { HasExited: false }))
                 {
-                    _log.LogError("Worker {WorkerId} still runs after the shutdown wait of {Timeout}; killing it (its jobs go back to the queue)", slot.Id, _options.ShutdownTimeout);
+                    _log.LogError(
+                        "Worker {WorkerId} still runs after the shutdown wait of {Timeout}; killing it (its jobs go back to the queue)",
+                        slot.Id, _options.ShutdownTimeout);
                     slot.Process!.Kill(entireProcessTree: true);
                 }
             }
@@ -160,7 +163,8 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
     {
         var start = WorkerCommand.For(_options, slot);
         var now = _time.GetUtcNow();
-        File.AppendAllText(slot.LogFile, $"--- {now:O} autoscaler starts {slot.Id} for {slot.Pool} (restarts so far: {slot.Restarts}) ---\n");
+        File.AppendAllText(slot.LogFile,
+            $"--- {now:O} autoscaler starts {slot.Id} for {slot.Pool} (restarts so far: {slot.Restarts}) ---\n");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.Exited += (_, _) => OnExited(slot, process);
         process.Start();
@@ -169,7 +173,8 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         slot.StartedAt = now;
         slot.State = OwnedWorkerState.Running;
         File.WriteAllText(PidFile(slot.Id), process.Id.ToString(CultureInfo.InvariantCulture));
-        _log.LogInformation("Worker {WorkerId} started for {Pool} (pid {Pid}, log {LogFile})", slot.Id, slot.Pool, process.Id, slot.LogFile);
+        _log.LogInformation("Worker {WorkerId} started for {Pool} (pid {Pid}, log {LogFile})", slot.Id, slot.Pool, process.Id,
+            slot.LogFile);
     }
 
     private void OnExited(WorkerSlot slot, Process process)
@@ -198,7 +203,9 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
             var delay = TimeSpan.FromTicks(Math.Min(
                 _options.MaxRestartDelay.Ticks, _options.RestartDelay.Ticks * (1L << Math.Min(slot.CrashesInARow - 1, 20))));
             slot.State = OwnedWorkerState.Restarting;
-            _log.LogWarning("Worker {WorkerId} exited with code {Code} after {Seconds:0.0} s without being asked to; restarting it in {Delay} (crash {Crashes} in a row, log {LogFile})",
+            _log.LogWarning(
+                "Worker {WorkerId} exited with code {Code} after {Seconds:0.0} s without being asked to; restarting it in {Delay} " +
+                "(crash {Crashes} in a row, log {LogFile})",
                 slot.Id, code, ran.TotalSeconds, delay, slot.CrashesInARow, slot.LogFile);
             _ = RestartLaterAsync(slot, delay);
         }

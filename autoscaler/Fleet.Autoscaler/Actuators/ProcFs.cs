@@ -15,7 +15,8 @@ internal static class ProcFs
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"{FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)}={workerId}");
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains(
+                $"{FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)}={workerId}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

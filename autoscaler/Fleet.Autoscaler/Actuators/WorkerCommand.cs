@@ -36,7 +36,8 @@ internal static class WorkerCommand
         }
 
         // Other Worker__ settings (heartbeat interval) pass through; these three are the pool's.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith(FleetSettings.EnvironmentVariable(FleetSettings.WorkerEndpoints), StringComparison.Ordinal)).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith(FleetSettings.EnvironmentVariable(
+            FleetSettings.WorkerEndpoints), StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }

@@ -6,7 +6,9 @@ namespace Fleet.Autoscaler.Scaling;
 /// </summary>
 /// <param name="Queued">Normal jobs IN_QUEUE (job table).</param>
 /// <param name="InProgress">Normal jobs IN_PROGRESS (job table).</param>
-/// <param name="BrokerDepth">Messages ready plus unacknowledged in the pool's queues (management API), less the low-priority jobs released to them.</param>
+/// <param name="BrokerDepth">
+/// Messages ready plus unacknowledged in the pool's queues (management API), less the low-priority jobs released to them.
+/// </param>
 /// <param name="OldestQueuedSeconds">How long the oldest normal queued job has waited (database clock); null when none waits.</param>
 /// <param name="LowPriorityQueued">Low-priority jobs IN_QUEUE: reported, never counted as demand.</param>
 /// <param name="LiveWorkers">Workers of this pool's endpoint and hardware alive by heartbeat, owned or not.</param>

@@ -29,7 +29,8 @@ public sealed class ScalingSignalReader(NpgsqlDataSource database, BrokerQueueDe
                     count(*) FILTER (WHERE status = '{JobStatusNames.InProgress}' AND NOT low_priority),
                     count(*) FILTER (WHERE status = '{JobStatusNames.InQueue}' AND low_priority),
                     count(*) FILTER (WHERE low_priority AND queue IS NOT NULL),
-                    extract(epoch FROM now() - min(created_at) FILTER (WHERE status = '{JobStatusNames.InQueue}' AND NOT low_priority))::float8
+                    extract(epoch FROM now() - min(created_at)
+                        FILTER (WHERE status = '{JobStatusNames.InQueue}' AND NOT low_priority))::float8
                 FROM jobs
                 WHERE status IN ('{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}') AND endpoint_id = ANY($1)
                 GROUP BY endpoint_id, queue
@@ -44,7 +45,8 @@ public sealed class ScalingSignalReader(NpgsqlDataSource database, BrokerQueueDe
             while (await reader.ReadAsync(cancellationToken))
             {
                 jobs.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), (int)reader.GetInt64(2),
-                    (int)reader.GetInt64(3), (int)reader.GetInt64(4), (int)reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetDouble(6)));
+                    (int)reader.GetInt64(3), (int)reader.GetInt64(4), (int)reader.GetInt64(5), reader.IsDBNull(6) ? null
+                        : reader.GetDouble(6)));
             }
 
             await reader.NextResultAsync(cancellationToken);
@@ -64,8 +66,10 @@ public sealed class ScalingSignalReader(NpgsqlDataSource database, BrokerQueueDe
             // fallback pool answers only for the jobs already on its queue.
             var mine = jobs.Where(j => j.Endpoint == pool.Endpoint.Id && (!pool.IsCpuFallback || j.Queue == pool.Queue)).ToList();
             var queues = pool.IsCpuFallback ? [pool.Queue] : WorkerPool.Of(pool.Endpoint).Select(p => p.Queue).ToArray();
-            var brokerDepth = queues.Sum(q => Math.Max(0, depths.GetValueOrDefault(q) - mine.Where(j => j.Queue == q).Sum(j => j.LowRouted)));
-            var live = workers.Values.Count(w => !w.Stopping && w.Hardware == pool.Hardware.ToString() && w.Endpoints.Contains(pool.Endpoint.Id));
+            var brokerDepth = queues.Sum(q => Math.Max(0, depths.GetValueOrDefault(q) - mine.Where(j => j.Queue == q).Sum(j
+                => j.LowRouted)));
+            var live = workers.Values.Count(w => !w.Stopping && w.Hardware == pool.Hardware.ToString() && w.Endpoints.Contains(
+                pool.Endpoint.Id));
             signals[pool] = new PoolSignals(
                 mine.Sum(j => j.Queued), mine.Sum(j => j.InProgress), brokerDepth,
                 mine.Select(j => j.Oldest).Max(), mine.Sum(j => j.LowQueued), live);
@@ -82,7 +86,8 @@ public sealed class ScalingSignalReader(NpgsqlDataSource database, BrokerQueueDe
             _brokerWarned = false;
             return depths;
         }
-        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException
+            && !cancellationToken.IsCancellationRequested)
         {
             // The job table alone still tells what waits; scaling goes on without the broker's view.
             if (!_brokerWarned)

@@ -23,7 +23,8 @@ public sealed class AutoscalerTelemetry : IDisposable
 
     public AutoscalerTelemetry()
     {
-        _scaleEvents = _meter.CreateCounter<long>("fleet.autoscaler.scale_events", description: "Workers started, drained, restarted, killed or adopted");
+        _scaleEvents = _meter.CreateCounter<long>("fleet.autoscaler.scale_events",
+            description: "Workers started, drained, restarted, killed or adopted");
         Gauge("fleet.autoscaler.workers.desired", r => r.Desired, "Workers the policy wants");
         Gauge("fleet.autoscaler.workers.actual", r => r.Actual, "Workers the autoscaler runs, draining ones left out");
         Gauge("fleet.autoscaler.workers.live", r => r.LiveWorkers, "Workers alive by heartbeat");
@@ -33,7 +34,8 @@ public sealed class AutoscalerTelemetry : IDisposable
         Gauge("fleet.autoscaler.queue.oldest_age_seconds", r => r.OldestQueuedSeconds ?? 0, "Age of the oldest normal queued job");
     }
 
-    public IReadOnlyList<PoolReport> Latest() => [.. _latest.Values.OrderBy(r => r.Endpoint, StringComparer.Ordinal).ThenBy(r => r.Pool, StringComparer.Ordinal)];
+    public IReadOnlyList<PoolReport> Latest() => [.. _latest.Values.OrderBy(r => r.Endpoint, StringComparer.Ordinal).ThenBy(r => r.Pool,
+        StringComparer.Ordinal)];
 
     /// <returns>The previous report of the pool, if any.</returns>
     public PoolReport? Record(PoolReport report)
@@ -67,7 +69,8 @@ public sealed class AutoscalerTelemetry : IDisposable
             text.Append(CultureInfo.InvariantCulture, $"# TYPE {metric} gauge\n");
             foreach (var report in Latest())
             {
-                text.Append(CultureInfo.InvariantCulture, $"{metric}{{endpoint=\"{report.Endpoint}\",pool=\"{report.Pool}\"}} {value(report)}\n");
+                text.Append(CultureInfo.InvariantCulture,
+                    $"{metric}{{endpoint=\"{report.Endpoint}\",pool=\"{report.Pool}\"}} {value(report)}\n");
             }
         }
 

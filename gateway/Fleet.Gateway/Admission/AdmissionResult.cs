@@ -9,7 +9,8 @@ namespace Fleet.Gateway.Admission;
 /// </summary>
 public sealed class AdmissionResult : IDisposable
 {
-    private AdmissionResult(EndpointDefinition endpoint, JobSubmission? submission, string? idempotencyKey, RequestBody? body, ApiProblem? refusal)
+    private AdmissionResult(EndpointDefinition endpoint, JobSubmission? submission, string? idempotencyKey, RequestBody? body,
+        ApiProblem? refusal)
     {
         Endpoint = endpoint;
         Submission = submission;
@@ -31,7 +32,8 @@ public sealed class AdmissionResult : IDisposable
     /// <summary>Why it was refused; null when admitted.</summary>
     public ApiProblem? Refusal { get; }
 
-    public static AdmissionResult Admitted(EndpointDefinition endpoint, JobSubmission submission, string? idempotencyKey, RequestBody body) =>
+    public static AdmissionResult Admitted(EndpointDefinition endpoint, JobSubmission submission, string? idempotencyKey,
+        RequestBody body) =>
         new(endpoint, submission, idempotencyKey, body, null);
 
     public static AdmissionResult Refused(EndpointDefinition endpoint, ApiProblem refusal) => new(endpoint, null, null, null, refusal);

@@ -111,7 +111,8 @@ public sealed class RequestBody : IDisposable
         }
         catch (BadHttpRequestException e)
         {
-            return e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiProblems.TooLarge(limit) : ApiProblems.UnreadableBody(e.StatusCode, e.Message);
+            return e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiProblems.TooLarge(limit) : ApiProblems.UnreadableBody(
+                e.StatusCode, e.Message);
         }
         catch (IOException e)
         {
@@ -133,7 +134,8 @@ public sealed class RequestBody : IDisposable
             switch (_budget.TryReserve(_keyId, more))
             {
                 case BodyBudgetRefusal.Gateway:
-                    return ApiProblems.Unavailable("The gateway is busy.", "The gateway holds as many request bodies as it may; retry shortly.", s_retry);
+                    return ApiProblems.Unavailable("The gateway is busy.",
+                        "The gateway holds as many request bodies as it may; retry shortly.", s_retry);
                 case BodyBudgetRefusal.Key:
                     return ApiProblems.TooManyRequests("This API key has too many request bytes in flight; retry shortly.", s_retry);
             }

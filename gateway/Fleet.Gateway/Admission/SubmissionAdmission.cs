@@ -15,7 +15,8 @@ namespace Fleet.Gateway.Admission;
 /// fields (<see cref="SubmissionValidator"/>) and an allowed webhook (400 naming the field).
 /// </summary>
 public sealed class SubmissionAdmission(
-    SubmissionValidator validator, WebhookAddressGuard webhooks, ConfirmedAdmission queues, BodyBudget budget, IOptions<FrontDoorOptions> frontDoor)
+    SubmissionValidator validator, WebhookAddressGuard webhooks, ConfirmedAdmission queues, BodyBudget budget,
+        IOptions<FrontDoorOptions> frontDoor)
 {
     private static readonly TimeSpan s_queueFullRetry = TimeSpan.FromSeconds(5);
 
@@ -30,7 +31,8 @@ public sealed class SubmissionAdmission(
             : null;
 
     /// <summary>Admits or refuses one submission; an admitted one must be disposed once its job is stored.</summary>
-    public async Task<AdmissionResult> AdmitAsync(EndpointDefinition endpoint, HttpContext http, long bodyLimit, CancellationToken cancellationToken)
+    public async Task<AdmissionResult> AdmitAsync(EndpointDefinition endpoint, HttpContext http, long bodyLimit,
+        CancellationToken cancellationToken)
     {
         if (await QueueRefusalAsync(endpoint, cancellationToken) is { } full)
         {
@@ -39,7 +41,8 @@ public sealed class SubmissionAdmission(
 
         if (!TryReadIdempotencyKey(http, endpoint.Id, out var idempotencyKey))
         {
-            return AdmissionResult.Refused(endpoint, ApiProblems.BadRequest(FleetNames.IdempotencyKeyHeader, "Must be one value of 1 to 255 characters."));
+            return AdmissionResult.Refused(endpoint, ApiProblems.BadRequest(FleetNames.IdempotencyKeyHeader,
+                "Must be one value of 1 to 255 characters."));
         }
 
         var (body, unread) = await RequestBody.ReadAsync(http, bodyLimit, budget, cancellationToken);

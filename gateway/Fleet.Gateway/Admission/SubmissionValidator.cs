@@ -55,7 +55,8 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.ValueTextEquals("input"u8) ? 1 : reader.ValueTextEquals("webhook"u8) ? 2 : reader.ValueTextEquals("policy"u8) ? 3 : 0;
+            var name = reader.ValueTextEquals("input"u8) ? 1 : reader.ValueTextEquals("webhook"u8) ? 2 : reader.ValueTextEquals(
+                "policy"u8) ? 3 : 0;
             reader.Read();
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
@@ -254,8 +255,10 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
         var expected = type switch
         {
             _ when type.StartsWith("System.String", StringComparison.Ordinal) => "a string",
-            _ when type.StartsWith("System.Boolean", StringComparison.Ordinal) || type.Contains("[System.Boolean]", StringComparison.Ordinal) => "true or false",
-            _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) || type.Contains("Enumerable", StringComparison.Ordinal) => "an array",
+            _ when type.StartsWith("System.Boolean", StringComparison.Ordinal) || type.Contains("[System.Boolean]",
+                StringComparison.Ordinal) => "true or false",
+            _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) || type.Contains(
+                "Enumerable", StringComparison.Ordinal) => "an array",
             _ when s_numbers.Any(n => type.Contains(n, StringComparison.Ordinal)) => "a number",
             _ => "a value of another type",
         };

@@ -58,7 +58,8 @@ public static class ApiErrors
             if (context.HttpContext.Request.Path.StartsWithSegments("/v2") && !response.HasStarted)
             {
                 var request = context.HttpContext.Request;
-                await ApiProblems.Problem(response.StatusCode, "The request cannot be served.", $"HTTP {response.StatusCode} for {request.Method} {request.Path}.")
+                await ApiProblems.Problem(response.StatusCode, "The request cannot be served.",
+                    $"HTTP {response.StatusCode} for {request.Method} {request.Path}.")
                     .ExecuteAsync(context.HttpContext);
             }
         });

@@ -13,10 +13,12 @@ public static class ApiProblems
             Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
         });
 
-    public static ApiProblem BadRequest(string field, string problem) => BadRequest(new Dictionary<string, string[]> { [field] = [problem] });
+    public static ApiProblem BadRequest(string field, string problem) => BadRequest(new Dictionary<string,
+        string[]> { [field] = [problem] });
 
     public static ApiProblem Unauthorized() =>
-        Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.", "Send 'Authorization: Bearer <key>' or 'Authorization: <key>'.");
+        Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.",
+            "Send 'Authorization: Bearer <key>' or 'Authorization: <key>'.");
 
     public static ApiProblem Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "Not allowed for this API key.", detail);
 

@@ -74,7 +74,8 @@ public static class BatchApi
 
             async Task AcceptAsync(int index, JobSubmission submission, string? key)
             {
-                var id = await submitter.AcceptAsync(Guid.CreateVersion7(), endpoint.Definition, submission, key, answeredAfterEnding: false, cancellationToken);
+                var id = await submitter.AcceptAsync(Guid.CreateVersion7(), endpoint.Definition, submission, key,
+                    answeredAfterEnding: false, cancellationToken);
                 answers[index] = new BatchRunItemAnswer(id.ToString(), JobStatusNames.InQueue, null);
             }
         }
@@ -111,9 +112,11 @@ public static class BatchApi
             }
         }
 
-        var asked = ids.Distinct(StringComparer.Ordinal).Select(id => (Text: id, Id: Guid.TryParse(id, out var guid) ? guid : (Guid?)null)).ToList();
+        var asked = ids.Distinct(StringComparer.Ordinal).Select(id => (Text: id, Id: Guid.TryParse(id, out var guid) ? guid : (
+            Guid?)null)).ToList();
         var found = (await waits.WhenAnyEndedAsync(
-                endpoint.Id, [.. asked.Where(a => a.Id is not null).Select(a => a.Id!.Value)], TimeSpan.FromMilliseconds(wait), cancellationToken))
+                endpoint.Id, [.. asked.Where(a => a.Id is not null).Select(a => a.Id!.Value)], TimeSpan.FromMilliseconds(wait),
+                    cancellationToken))
             .ToDictionary(d => Guid.Parse(d.Id));
         return TypedResults.Ok(new BatchStatusAnswer(
             [.. asked.Where(a => a.Id is { } id && found.ContainsKey(id)).Select(a => found[a.Id!.Value])],

@@ -42,12 +42,14 @@ public static class DeadLettersApi
             return ApiProblems.BadRequest(errors);
         }
 
-        return TypedResults.Ok(new RedriveResult(await transitions.RedriveAsync(endpoint.Definition, filter.Statuses, filter.Limit, cancellationToken)));
+        return TypedResults.Ok(new RedriveResult(await transitions.RedriveAsync(endpoint.Definition, filter.Statuses, filter.Limit,
+            cancellationToken)));
     }
 
     private sealed record Filter(string[] Statuses, Guid? Before, int Limit)
     {
-        public static bool TryRead(string? status, string? before, string? limit, out Filter filter, out Dictionary<string, string[]> errors)
+        public static bool TryRead(string? status, string? before, string? limit, out Filter filter, out Dictionary<string,
+            string[]> errors)
         {
             errors = [];
             string[] statuses = status is null

@@ -16,7 +16,8 @@ public sealed record JobEndpoint(EndpointDefinition Definition)
 
     public static ValueTask<JobEndpoint?> BindAsync(HttpContext context) =>
         ValueTask.FromResult(
-            context.Request.RouteValues[RouteValue] is string id && context.RequestServices.GetRequiredService<EndpointCatalog>().TryGet(id, out var endpoint)
+            context.Request.RouteValues[RouteValue] is string id && context.RequestServices.GetRequiredService<EndpointCatalog>(
+                ).TryGet(id, out var endpoint)
                 ? new JobEndpoint(endpoint)
                 : null);
 }

@@ -34,7 +34,8 @@ public static class JobsApi
         }
 
         var jobId = await submitter.AcceptAsync(
-            Guid.CreateVersion7(), endpoint.Definition, admitted.Submission!, admitted.IdempotencyKey, answeredAfterEnding: false, cancellationToken);
+            Guid.CreateVersion7(), endpoint.Definition, admitted.Submission!, admitted.IdempotencyKey, answeredAfterEnding: false,
+                cancellationToken);
         return TypedResults.Ok(new JobIdAndStatus(jobId.ToString(), JobStatusNames.InQueue));
     }
 
@@ -59,7 +60,8 @@ public static class JobsApi
 
         return await waits.RunAsync(admitted, submitter, TimeSpan.FromMilliseconds(waitMs), cancellationToken) is { } document
             ? TypedResults.Ok(document)
-            : ApiProblems.Unavailable("The job was lost.", "The job store restarted before the job was stored; submit it again.", TimeSpan.FromSeconds(1));
+            : ApiProblems.Unavailable("The job was lost.", "The job store restarted before the job was stored; submit it again.",
+                TimeSpan.FromSeconds(1));
     }
 
     /// <summary>The job's status document; with <c>wait</c> (ms, a Fleet addition) once it is final or the wait runs out.</summary>
@@ -89,14 +91,17 @@ public static class JobsApi
     private static async Task<Results<Ok<JobIdAndStatus>, ApiProblem>> CancelAsync(
         JobEndpoint endpoint, string jobId, JobTransitions transitions, CancellationToken cancellationToken)
     {
-        var outcome = Guid.TryParse(jobId, out var id) ? await transitions.CancelAsync(endpoint.Id, id, cancellationToken) : TransitionOutcome.NotFound;
-        return Answer(outcome, endpoint, jobId, JobStatusNames.Cancelled, "Only a queued or running job can be cancelled; this one has ended.");
+        var outcome = Guid.TryParse(jobId, out var id) ? await transitions.CancelAsync(endpoint.Id, id, cancellationToken)
+            : TransitionOutcome.NotFound;
+        return Answer(outcome, endpoint, jobId, JobStatusNames.Cancelled,
+            "Only a queued or running job can be cancelled; this one has ended.");
     }
 
     private static async Task<Results<Ok<JobIdAndStatus>, ApiProblem>> RetryAsync(
         JobEndpoint endpoint, string jobId, JobTransitions transitions, CancellationToken cancellationToken)
     {
-        var outcome = Guid.TryParse(jobId, out var id) ? await transitions.RetryAsync(endpoint.Definition, id, cancellationToken) : TransitionOutcome.NotFound;
+        var outcome = Guid.TryParse(jobId, out var id) ? await transitions.RetryAsync(endpoint.Definition, id, cancellationToken)
+            : TransitionOutcome.NotFound;
         return Answer(outcome, endpoint, jobId, JobStatusNames.InQueue, "Only a FAILED or TIMED_OUT job can be retried.");
     }
 
@@ -109,5 +114,6 @@ public static class JobsApi
             _ => NoSuchJob(endpoint, jobId),
         };
 
-    internal static ApiProblem NoSuchJob(JobEndpoint endpoint, string jobId) => ApiProblems.NotFound($"Endpoint '{endpoint.Id}' has no job '{jobId}'.");
+    internal static ApiProblem NoSuchJob(JobEndpoint endpoint, string jobId) => ApiProblems.NotFound(
+        $"Endpoint '{endpoint.Id}' has no job '{jobId}'.");
 }

@@ -9,5 +9,6 @@ public sealed class KnownEndpointFilter : IEndpointFilter
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         context.Arguments.OfType<JobEndpoint>().Any()
             ? next(context)
-            : ValueTask.FromResult<object?>(ApiProblems.NotFound($"There is no endpoint '{context.HttpContext.Request.RouteValues[JobEndpoint.RouteValue]}'."));
+            : ValueTask.FromResult<object?>(ApiProblems.NotFound(
+                $"There is no endpoint '{context.HttpContext.Request.RouteValues[JobEndpoint.RouteValue]}'."));
 }

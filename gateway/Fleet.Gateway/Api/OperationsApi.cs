@@ -27,6 +27,7 @@ public static class OperationsApi
     }
 
     /// <summary>The live workers (the <c>workers</c> table), as far as the calling key may see them.</summary>
-    private static async Task<Ok<IReadOnlyList<LiveWorker>>> WorkersAsync(HttpContext http, WorkerListing workers, CancellationToken cancellationToken) =>
+    private static async Task<Ok<IReadOnlyList<LiveWorker>>> WorkersAsync(HttpContext http, WorkerListing workers,
+        CancellationToken cancellationToken) =>
         TypedResults.Ok(await workers.ForAsync(ApiKeyFilter.GrantOf(http)!, cancellationToken));
 }

@@ -17,7 +17,8 @@ public static class QueryNumber
             return true;
         }
 
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number >= min
+            && number <= max)
         {
             value = (int)number;
             return true;

@@ -26,6 +26,7 @@ public static class QueueApi
     }
 
     /// <summary>Cancels every queued job of the endpoint; running jobs go on.</summary>
-    private static async Task<Ok<PurgeResult>> PurgeQueueAsync(JobEndpoint endpoint, JobTransitions transitions, CancellationToken cancellationToken) =>
+    private static async Task<Ok<PurgeResult>> PurgeQueueAsync(JobEndpoint endpoint, JobTransitions transitions,
+        CancellationToken cancellationToken) =>
         TypedResults.Ok(new PurgeResult(await transitions.PurgeQueueAsync(endpoint.Id, cancellationToken), "completed"));
 }

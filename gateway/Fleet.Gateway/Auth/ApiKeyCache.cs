@@ -3,7 +3,8 @@ using Npgsql;
 namespace Fleet.Gateway.Auth;
 
 /// <summary>Loads the active API keys every two seconds (and at start) into the verifier.</summary>
-public sealed class ApiKeyCache(NpgsqlDataSource database, ApiKeyVerifier verifier, TimeProvider time, ILogger<ApiKeyCache> log) : BackgroundService
+public sealed class ApiKeyCache(NpgsqlDataSource database, ApiKeyVerifier verifier, TimeProvider time, ILogger<ApiKeyCache> log)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -12,13 +13,15 @@ public sealed class ApiKeyCache(NpgsqlDataSource database, ApiKeyVerifier verifi
         {
             try
             {
-                await using var command = database.CreateCommand("SELECT key_hash, endpoints, read_only FROM api_keys WHERE revoked_at IS NULL");
+                await using var command = database.CreateCommand(
+                    "SELECT key_hash, endpoints, read_only FROM api_keys WHERE revoked_at IS NULL");
                 await using var reader = await command.ExecuteReaderAsync(stoppingToken);
                 var active = new Dictionary<string, ApiKeyGrant>(StringComparer.Ordinal);
                 while (await reader.ReadAsync(stoppingToken))
                 {
                     var id = Convert.ToHexString(reader.GetFieldValue<byte[]>(0));
-                    IReadOnlySet<string>? endpoints = reader.IsDBNull(1) ? null : reader.GetFieldValue<string[]>(1).ToHashSet(StringComparer.Ordinal);
+                    IReadOnlySet<string>? endpoints = reader.IsDBNull(1) ? null : reader.GetFieldValue<string[]>(1).ToHashSet(
+                        StringComparer.Ordinal);
                     active[id] = new ApiKeyGrant(id[..16], endpoints, reader.GetBoolean(2));
                 }
 

@@ -45,7 +45,8 @@ public static class ApiKeyCommands
             switch (args[i])
             {
                 case "--name" when i + 1 < args.Length: name = args[++i]; break;
-                case "--endpoints" when i + 1 < args.Length: endpoints = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--endpoints" when i + 1 < args.Length: endpoints = args[++i].Split(',',
+                    StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--read-only": readOnly = true; break;
                 case "--save" when i + 1 < args.Length: save = args[++i]; break;
                 default: return Fail($"unknown argument '{args[i]}'\n{Usage}");
@@ -104,8 +105,10 @@ public static class ApiKeyCommands
         Console.WriteLine($"{"id",-36}  {"name",-20}  {"prefix",-12}  {"endpoints",-20}  {"access",-10}  {"created",-20}  revoked");
         foreach (var k in await db.ApiKeys.OrderBy(k => k.CreatedAt).ToListAsync())
         {
-            Console.WriteLine($"{k.Id,-36}  {k.Name,-20}  {k.Prefix,-12}  {(k.Endpoints is null ? "all" : string.Join(',', k.Endpoints)),-20}  " +
-                $"{(k.ReadOnly ? "read-only" : "full"),-10}  {k.CreatedAt:yyyy-MM-dd HH:mm:ss}  {k.RevokedAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "-"}");
+            var endpoints = k.Endpoints is null ? "all" : string.Join(',', k.Endpoints);
+            var revoked = k.RevokedAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "-";
+            Console.WriteLine($"{k.Id,-36}  {k.Name,-20}  {k.Prefix,-12}  {endpoints,-20}  " +
+                $"{(k.ReadOnly ? "read-only" : "full"),-10}  {k.CreatedAt:yyyy-MM-dd HH:mm:ss}  {revoked}");
         }
 
         return 0;
@@ -118,7 +121,8 @@ public static class ApiKeyCommands
             .ToListAsync();
         if (matches.Count != 1)
         {
-            return Fail(matches.Count == 0 ? $"no active key matches '{which}'" : $"'{which}' matches {matches.Count} keys; give more of it");
+            return Fail(matches.Count == 0 ? $"no active key matches '{which}'"
+                : $"'{which}' matches {matches.Count} keys; give more of it");
         }
 
         matches[0].RevokedAt = DateTimeOffset.UtcNow;

@@ -34,7 +34,8 @@ public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLim
         if (grant.ReadOnly && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
             && http.GetEndpoint()?.Metadata.GetMetadata<AllowReadOnlyKeysAttribute>() is null)
         {
-            return ValueTask.FromResult<object?>(ApiProblems.Forbidden("This API key is read-only: it may read statuses, not submit or change jobs."));
+            return ValueTask.FromResult<object?>(ApiProblems.Forbidden(
+                "This API key is read-only: it may read statuses, not submit or change jobs."));
         }
 
         if (!rateLimiter.TryAcquire(grant.KeyId, out var retryAfter))

@@ -13,7 +13,8 @@ namespace Fleet.Gateway.Background;
 /// broker outage or a database outage, it first lets the waiting heartbeats renew what still runs.
 /// </summary>
 public sealed class LeaseReaper(
-    JobTransitions jobs, NpgsqlDataSource database, IBusControl bus, IOptions<LeaseOptions> options, TimeProvider time, ILogger<LeaseReaper> log) : BackgroundService
+    JobTransitions jobs, NpgsqlDataSource database, IBusControl bus, IOptions<LeaseOptions> options, TimeProvider time,
+        ILogger<LeaseReaper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,7 +43,9 @@ public sealed class LeaseReaper(
                 var (requeued, failed) = await jobs.ReapLostAsync(options.Value.MaxLosses, stoppingToken);
                 if (requeued + failed > 0)
                 {
-                    log.LogWarning("Leases ran out: {Requeued} jobs queued again as new attempts, {Failed} failed after losing too many workers", requeued, failed);
+                    log.LogWarning(
+                        "Leases ran out: {Requeued} jobs queued again as new attempts, {Failed} failed after losing too many workers",
+                        requeued, failed);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -1,7 +1,9 @@
 using Fleet.Contracts;
 namespace Fleet.Gateway.Jobs;
 
-/// <summary><see cref="JobStatus"/> and its wire names (<see cref="JobStatusNames"/>): one mapping for the API, the database and SQL.</summary>
+/// <summary>
+/// <see cref="JobStatus"/> and its wire names (<see cref="JobStatusNames"/>): one mapping for the API, the database and SQL.
+/// </summary>
 public static class JobStatusWire
 {
     public static string ToWire(JobStatus status) => status switch
@@ -26,7 +28,8 @@ public static class JobStatusWire
         _ => throw new FormatException($"unknown job status '{status}'"),
     };
 
-    public static bool IsFinal(JobStatus status) => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled or JobStatus.TimedOut;
+    public static bool IsFinal(JobStatus status)
+        => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled or JobStatus.TimedOut;
 
     public static bool IsFinal(string status) => IsFinal(Parse(status));
 }

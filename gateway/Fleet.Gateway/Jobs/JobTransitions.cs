@@ -76,7 +76,8 @@ public sealed class JobTransitions(
     }
 
     /// <summary>Retries up to <paramref name="limit"/> of the endpoint's jobs in the given end states, oldest first.</summary>
-    public async Task<int> RedriveAsync(EndpointDefinition endpoint, IReadOnlyList<string> statuses, int limit, CancellationToken cancellationToken)
+    public async Task<int> RedriveAsync(EndpointDefinition endpoint, IReadOnlyList<string> statuses, int limit,
+        CancellationToken cancellationToken)
     {
         var retried = 0;
         foreach (var job in (await queries.ListAsync(endpoint.Id, statuses, null, limit, cancellationToken)).AsEnumerable().Reverse())

@@ -13,7 +13,8 @@ public sealed class RunSyncWaits(JobCompletionNotifier notifier, JobQueries quer
     /// The job's final status document, or its current one when <paramref name="wait"/> ran out; null if
     /// the job was lost (accepted with a deferred flush, then gone with a database restart).
     /// </summary>
-    public async Task<JobStatusDocument?> RunAsync(AdmissionResult admitted, JobSubmitter submitter, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<JobStatusDocument?> RunAsync(AdmissionResult admitted, JobSubmitter submitter, TimeSpan wait,
+        CancellationToken cancellationToken)
     {
         var endpointId = admitted.Endpoint.Id;
         var jobId = Guid.CreateVersion7();
@@ -53,6 +54,7 @@ public sealed class RunSyncWaits(JobCompletionNotifier notifier, JobQueries quer
         }
 
         // Its id is handed out now, before its ending: it must be on disk first.
-        return await store.EnsureDurableAsync(jobId, cancellationToken) ? await queries.FindAsync(endpointId, jobId, cancellationToken) : null;
+        return await store.EnsureDurableAsync(jobId, cancellationToken) ? await queries.FindAsync(endpointId, jobId, cancellationToken)
+            : null;
     }
 }

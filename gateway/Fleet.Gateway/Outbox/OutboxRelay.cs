@@ -31,7 +31,8 @@ public sealed class OutboxRelay(
 
     private readonly Channel<OutboxEnvelope> _fresh = Channel.CreateUnbounded<OutboxEnvelope>(new() { SingleReader = true });
     private readonly Channel<Guid> _sent = Channel.CreateUnbounded<Guid>(new() { SingleReader = true });
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(
+        1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     // Rows being sent or awaiting their delete; the sweep leaves them alone.
     private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
@@ -116,7 +117,8 @@ public sealed class OutboxRelay(
         }
 
         var message = envelope.Message is RunJob job ? job with { ReportToken = tokens.For(job.JobId, job.Attempt) } : envelope.Message;
-        var endpoint = await bus.GetSendEndpoint(new Uri("queue:" + envelope.Destination));
+        // GetSendEndpoint takes no token; bounded here so a broker that never answers cannot wedge the relay.
+        var endpoint = await bus.GetSendEndpoint(new Uri("queue:" + envelope.Destination)).WaitAsync(cancellationToken);
         await endpoint.Send(message, envelope.MessageType, cancellationToken);
     }
 
@@ -170,7 +172,8 @@ public sealed class OutboxRelay(
             if (row.Body is { } body)
             {
                 var type = OutboxSerialization.TypeOf(row.MessageType);
-                stale.Add(new OutboxEnvelope(row.Id, row.Destination, JsonSerializer.Deserialize(body, type, OutboxSerialization.Options)!, type));
+                stale.Add(new OutboxEnvelope(row.Id, row.Destination, JsonSerializer.Deserialize(body, type,
+                    OutboxSerialization.Options)!, type));
             }
             else if (row.Runnable && endpoints.TryGet(row.EndpointId!, out var endpoint))
             {

@@ -17,5 +17,6 @@ public static class OutboxSerialization
     public static string Serialize(OutboxEnvelope envelope) => JsonSerializer.Serialize(envelope.Message, envelope.MessageType, Options);
 
     public static Type TypeOf(string messageType) =>
-        s_types.TryGetValue(messageType, out var type) ? type : throw new InvalidOperationException($"outbox holds unknown message type '{messageType}'");
+        s_types.TryGetValue(messageType, out var type) ? type : throw new InvalidOperationException(
+            $"outbox holds unknown message type '{messageType}'");
 }

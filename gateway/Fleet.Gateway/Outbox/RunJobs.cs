@@ -10,7 +10,8 @@ public static class RunJobs
     /// <summary>The outbox's message type name of <c>RunJob</c> rows, which refer to their job instead of holding a body.</summary>
     public static readonly string MessageType = typeof(RunJob).FullName!;
 
-    public static RunJob Build(Guid jobId, EndpointDefinition endpoint, ReadOnlySpan<byte> input, int attempt, int executionTimeoutMs, DateTimeOffset now)
+    public static RunJob Build(Guid jobId, EndpointDefinition endpoint, ReadOnlySpan<byte> input, int attempt, int executionTimeoutMs,
+        DateTimeOffset now)
     {
         // ParseValue copies the input into an array of its own (not a pooled one): the message outlives the request.
         var reader = new Utf8JsonReader(input);

@@ -47,7 +47,8 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
         modelBuilder.Entity<OutboxMessage>(message =>
         {
             // A RunJob row refers to its job (no copy of the input), any other row holds its body; see OutboxMessage.JobId.
-            message.ToTable("outbox_messages", t => t.HasCheckConstraint("CK_outbox_messages_body_or_job", "(body IS NULL) <> (job_id IS NULL)"));
+            message.ToTable("outbox_messages", t => t.HasCheckConstraint("CK_outbox_messages_body_or_job",
+                "(body IS NULL) <> (job_id IS NULL)"));
             message.HasKey(m => m.Id);
             message.Property(m => m.Id).ValueGeneratedNever();
             message.Property(m => m.Destination).HasMaxLength(200);
@@ -106,5 +107,6 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
     }
 
     private static string SnakeCase(string name) =>
-        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(
+            c).ToString()));
 }

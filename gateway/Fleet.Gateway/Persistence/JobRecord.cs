@@ -45,7 +45,9 @@ public sealed class JobRecord
     /// </summary>
     public string? IdempotencyKey { get; set; }
 
-    /// <summary>Chunks the ending attempt streamed (known once it succeeded); <c>/stream</c> reports the final status after the last.</summary>
+    /// <summary>
+    /// Chunks the ending attempt streamed (known once it succeeded); <c>/stream</c> reports the final status after the last.
+    /// </summary>
     public int? StreamChunks { get; set; }
 
     /// <summary>The latest progress the running attempt reported.</summary>

@@ -26,7 +26,8 @@ public static class ReportExtensions
                 e.PrefetchCount = 1024;
                 e.ConcurrentMessageLimit = 1024;
                 // The database may be briefly away: hold the report and try again, declared here.
-                e.UseMessageRetry(r => r.Exponential(30, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+                e.UseMessageRetry(r => r.Exponential(30, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30),
+                    TimeSpan.FromMilliseconds(500)));
                 e.ConfigureConsumer<ReportConsumer>(context);
                 e.ConfigureConsumer<HeartbeatConsumer>(context);
             }));

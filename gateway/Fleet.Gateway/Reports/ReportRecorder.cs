@@ -98,10 +98,12 @@ public sealed class ReportRecorder(
             {
                 case JobSucceeded s:
                     // The output's own bytes: no UTF-16 text, no parse.
-                    endings[s.JobId] = new(s.JobId, s.Attempt, JobStatusNames.Completed, JsonMarshal.GetRawUtf8Value(s.Output).ToArray(), null,
+                    endings[s.JobId] = new(s.JobId, s.Attempt, JobStatusNames.Completed, JsonMarshal.GetRawUtf8Value(s.Output).ToArray(
+                        ), null,
                         s.StartedAt.ToUniversalTime(), s.FinishedAt.ToUniversalTime(), s.WorkerId, s.Device, s.StreamedChunks);
                     break;
-                case JobFailed f when !f.Permanent && !f.TimedOut && endpoints.TryGet(f.EndpointId, out var endpoint) && f.Attempt < endpoint.MaxAttempts:
+                case JobFailed f when !f.Permanent && !f.TimedOut && endpoints.TryGet(f.EndpointId, out var endpoint)
+                    && f.Attempt < endpoint.MaxAttempts:
                     retries[f.JobId] = new(f.JobId, f.Attempt, $"attempt {f.Attempt} failed: {f.Error}", RetryBackoff.DelayMs(f.Attempt));
                     break;
                 case JobFailed f:

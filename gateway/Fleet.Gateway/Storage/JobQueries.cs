@@ -10,7 +10,8 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
     /// <summary>The job's status document; with <paramref name="endpointId"/>, only if it belongs to that endpoint.</summary>
     public async Task<JobStatusDocument?> FindAsync(string? endpointId, Guid jobId, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand($"SELECT {JobRows.Columns} FROM jobs WHERE id = $1 AND ($2::text IS NULL OR endpoint_id = $2)")
+        await using var command = database.CreateCommand(
+            $"SELECT {JobRows.Columns} FROM jobs WHERE id = $1 AND ($2::text IS NULL OR endpoint_id = $2)")
             .Value(jobId)
             .Value(endpointId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -18,7 +19,8 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
     }
 
     /// <summary>The status documents of the endpoint's jobs among <paramref name="ids"/>, in one query (unordered).</summary>
-    public async Task<List<JobStatusDocument>> FindManyAsync(string endpointId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    public async Task<List<JobStatusDocument>> FindManyAsync(string endpointId, IReadOnlyList<Guid> ids,
+        CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"SELECT {JobRows.Columns} FROM jobs WHERE id = ANY($1) AND endpoint_id = $2")
             .Value(ids.Distinct().ToArray())
@@ -71,7 +73,8 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
     /// <summary>The endpoint's queued jobs, counted exactly (served by the partial index on queued jobs).</summary>
     public async Task<long> CountQueuedAsync(string endpointId, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand($"SELECT count(*) FROM jobs WHERE status = '{JobStatusNames.InQueue}' AND endpoint_id = $1")
+        await using var command = database.CreateCommand(
+            $"SELECT count(*) FROM jobs WHERE status = '{JobStatusNames.InQueue}' AND endpoint_id = $1")
             .Value(endpointId);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -79,7 +82,8 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
     /// <summary>Every endpoint's queued jobs: one small index-only query (the partial index on queued jobs).</summary>
     public async Task<Dictionary<string, long>> CountQueuedByEndpointAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand($"SELECT endpoint_id, count(*) FROM jobs WHERE status = '{JobStatusNames.InQueue}' GROUP BY endpoint_id");
+        await using var command = database.CreateCommand(
+            $"SELECT endpoint_id, count(*) FROM jobs WHERE status = '{JobStatusNames.InQueue}' GROUP BY endpoint_id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var queued = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
@@ -93,7 +97,8 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
     /// <summary>Whether the endpoint has the job, for telling "no such job" (404) from "not in this state" (409).</summary>
     public async Task<bool> ExistsAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("SELECT 1 FROM jobs WHERE id = $1 AND endpoint_id = $2").Value(jobId).Value(endpointId);
+        await using var command = database.CreateCommand("SELECT 1 FROM jobs WHERE id = $1 AND endpoint_id = $2").Value(jobId).Value(
+            endpointId);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
@@ -101,7 +106,8 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
     /// Jobs that wait with no queue yet (a GPU job for memory, a low-priority job for a free slot), oldest
     /// first, and each endpoint's count of normal queued jobs, which low-priority jobs must wait out.
     /// </summary>
-    public async Task<(List<ParkedJob> Parked, Dictionary<string, long> NormalQueued)> ParkedAsync(int limit, CancellationToken cancellationToken)
+    public async Task<(List<ParkedJob> Parked, Dictionary<string, long> NormalQueued)> ParkedAsync(int limit,
+        CancellationToken cancellationToken)
     {
         await using var batch = database.CreateBatch()
             .With(new NpgsqlBatchCommand($"""
@@ -109,7 +115,8 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
                 WHERE status = '{JobStatusNames.InQueue}' AND queue IS NULL ORDER BY created_at LIMIT $1
                 """).Value(limit))
             .With(new NpgsqlBatchCommand(
-                $"SELECT endpoint_id, count(*) FROM jobs WHERE status = '{JobStatusNames.InQueue}' AND NOT low_priority GROUP BY endpoint_id"));
+                $"SELECT endpoint_id, count(*) FROM jobs WHERE status = '{JobStatusNames.InQueue}' AND NOT low_priority " +
+                "GROUP BY endpoint_id"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var parked = new List<ParkedJob>();
         while (await reader.ReadAsync(cancellationToken))

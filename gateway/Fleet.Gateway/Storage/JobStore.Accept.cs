@@ -10,8 +10,8 @@ public sealed partial class JobStore
     // Jobs whose idempotency key is taken are skipped, and so are their RunJob rows.
     private static readonly string s_insertNew = $"""
         WITH inserted AS (
-            INSERT INTO jobs (id, endpoint_id, status, input, webhook, execution_timeout_ms, ttl_ms, low_priority, queue, attempt, created_at,
-                routing, min_gpu_memory_mb, prefer_gpu, idempotency_key)
+            INSERT INTO jobs (id, endpoint_id, status, input, webhook, execution_timeout_ms, ttl_ms, low_priority, queue, attempt,
+                created_at, routing, min_gpu_memory_mb, prefer_gpu, idempotency_key)
             SELECT u.id, u.endpoint_id, '{JobStatusNames.InQueue}', convert_from(u.input, 'UTF8')::json, u.webhook, u.timeout, u.ttl, u.low,
                 u.queue, 1, u.created_at, u.routing, u.memory, u.prefer_gpu, u.idempotency_key
             FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::text[], $5::int[], $6::int[], $7::bool[], $8::text[], $9::timestamptz[],
@@ -46,6 +46,7 @@ public sealed partial class JobStore
     public static NpgsqlBatchCommand? JobsOfKeys(IReadOnlyList<NewJob> jobs)
     {
         var keys = jobs.Where(j => j.IdempotencyKey is not null).Select(j => j.IdempotencyKey!).Distinct().ToArray();
-        return keys.Length == 0 ? null : new NpgsqlBatchCommand("SELECT idempotency_key, id FROM jobs WHERE idempotency_key = ANY($1)").Value(keys);
+        return keys.Length == 0 ? null : new NpgsqlBatchCommand(
+            "SELECT idempotency_key, id FROM jobs WHERE idempotency_key = ANY($1)").Value(keys);
     }
 }

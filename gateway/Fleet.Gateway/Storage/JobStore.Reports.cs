@@ -28,7 +28,8 @@ public sealed partial class JobStore
             lease_expires_at = now() + $6 * interval '1 second'
         FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[]) AS u(id, attempt, started_at, worker_id, device)
         WHERE jobs.id = u.id AND jobs.attempt = u.attempt
-            AND (jobs.status = '{JobStatusNames.InQueue}' OR (jobs.status = '{JobStatusNames.InProgress}' AND jobs.worker_id <> u.worker_id))
+            AND (jobs.status = '{JobStatusNames.InQueue}'
+                OR (jobs.status = '{JobStatusNames.InProgress}' AND jobs.worker_id <> u.worker_id))
         """;
 
     // A heartbeat renews the leases of the attempts it runs, only where that worker holds them.
@@ -67,7 +68,8 @@ public sealed partial class JobStore
         {OutboxStore.InsertRunJobsFrom("retried", "$5", "$5 + s.delay_ms * interval '1 millisecond'")}
         """;
 
-    public static NpgsqlBatchCommand Progressed(IReadOnlyList<JobProgressed> reports, double leaseSeconds) => new NpgsqlBatchCommand(ProgressedText)
+    public static NpgsqlBatchCommand Progressed(IReadOnlyList<JobProgressed> reports, double leaseSeconds) => new NpgsqlBatchCommand(
+        ProgressedText)
         .Column(reports, p => p.JobId)
         .Column(reports, p => p.Attempt)
         .Column(reports, p => p.Message)

@@ -10,10 +10,9 @@ namespace Fleet.Gateway.Storage;
 /// <summary>Transitions made on request (cancel, purge, retry) and by the background services (ttl, leases, release).</summary>
 public sealed partial class JobStore
 {
-    private const string Finished = $"'{JobStatusNames.Completed}', '{JobStatusNames.Failed}', '{JobStatusNames.Cancelled}', '{JobStatusNames.TimedOut}'";
-
     /// <summary>Cancels a queued or running job of the endpoint.</summary>
-    public Task<EndedJobs> CancelAsync(string endpointId, Guid jobId, DateTimeOffset now, CancellationToken cancellationToken) => EndAsync($"""
+    public Task<EndedJobs> CancelAsync(string endpointId, Guid jobId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        EndAsync($"""
         UPDATE jobs SET status = '{JobStatusNames.Cancelled}', finished_at = $1, error = 'cancelled by request'
         WHERE id = $2 AND endpoint_id = $3 AND status IN ({Live})
         RETURNING id, webhook
@@ -76,7 +75,8 @@ public sealed partial class JobStore
         await using (var requeue = new NpgsqlCommand($"""
             WITH lost AS (
                 UPDATE jobs SET status = '{JobStatusNames.InQueue}', attempt = attempt + 1, lease_losses = lease_losses + 1,
-                    error = 'attempt ' || attempt || ': worker ' || coalesce(worker_id, '?') || ' was lost (its lease ran out); queued again',
+                    error = 'attempt ' || attempt || ': worker ' || coalesce(worker_id, '?')
+                        || ' was lost (its lease ran out); queued again',
                     started_at = NULL, worker_id = NULL, device = NULL, lease_expires_at = NULL
                 WHERE id IN (
                     SELECT id FROM jobs
@@ -180,12 +180,13 @@ public sealed partial class JobStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ended = new List<Guid>();
         var webhooks = false;
-        await using (var command = parameters(new NpgsqlCommand($"""
+        await using (var command = new NpgsqlCommand($"""
             WITH ended AS ({update}),
             deliveries AS ({WebhookDeliveryStore.InsertForEndedFrom("ended", "$1")})
             SELECT id, webhook IS NOT NULL FROM ended
-            """, connection, transaction)))
+            """, connection, transaction))
         {
+            parameters(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -16,7 +16,8 @@ public static class StorageExtensions
         builder.Services.AddSingleton<WorkerStore>();
         builder.Services.AddSingleton<StreamChunkStore>();
         // run's acceptor waits for the WAL flush; runsync's does not (its answer waits for the ending's commit).
-        foreach (var (key, dataSourceKey) in new[] { (JobAcceptors.Durable, (string?)null), (JobAcceptors.AnsweredAfterEnding, PersistenceExtensions.DeferredFlush) })
+        foreach (var (key, dataSourceKey) in new[] { (JobAcceptors.Durable, (string?)null), (JobAcceptors.AnsweredAfterEnding,
+            PersistenceExtensions.DeferredFlush) })
         {
             builder.Services.AddKeyedSingleton(key, (sp, _) => new JobAcceptor(
                 sp.GetRequiredKeyedService<NpgsqlDataSource>(dataSourceKey), sp.GetRequiredService<OutboxRelay>()));

@@ -49,7 +49,8 @@ public sealed class StreamChunkStore(NpgsqlDataSource database)
                 return null;
             }
 
-            (status, attempt, total, handedOut) = (reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.GetInt32(3));
+            (status, attempt, total, handedOut) = (reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(
+                2), reader.GetInt32(3));
         }
 
         var chunks = new List<RawJson>();

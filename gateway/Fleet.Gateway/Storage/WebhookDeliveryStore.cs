@@ -65,7 +65,8 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource database)
     /// <paramref name="claimedUntil"/>: no other sender or gateway sees them due meanwhile, and that time
     /// is the claim <see cref="RecordAsync"/> must match. Each comes with its job's status columns.
     /// </summary>
-    public async Task<List<DueDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset claimedUntil, int count, CancellationToken cancellationToken)
+    public async Task<List<DueDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset claimedUntil, int count,
+        CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"""
             WITH claimed AS (
@@ -86,7 +87,8 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource database)
         var due = new List<DueDelivery>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            due.Add(new DueDelivery(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), JobRows.Read(reader, offset: 3), claimedUntil));
+            due.Add(new DueDelivery(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), JobRows.Read(reader, offset: 3),
+                claimedUntil));
         }
 
         return due;

@@ -18,7 +18,8 @@ public sealed class WorkerStore(NpgsqlDataSource database)
             gpu_memory_free_mb, stopping, first_seen_at, last_seen_at)
         SELECT u.id, u.hardware, u.device, string_to_array(u.endpoints, ','), u.capacity, u.running,
             now() - u.idle_seconds * interval '1 second', u.gpu_total, u.gpu_free, u.stopping, now(), now()
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::float8[], $8::bigint[], $9::bigint[], $10::bool[])
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::float8[], $8::bigint[], $9::bigint[],
+                $10::bool[])
             AS u(id, hardware, device, endpoints, capacity, running, idle_seconds, gpu_total, gpu_free, stopping)
         ON CONFLICT (id) DO UPDATE SET hardware = excluded.hardware, device = excluded.device, endpoints = excluded.endpoints,
             capacity = excluded.capacity, running = excluded.running, idle_since = excluded.idle_since,
@@ -46,7 +47,8 @@ public sealed class WorkerStore(NpgsqlDataSource database)
             SELECT w.id, w.hardware, w.device, w.endpoints, w.capacity, w.running, w.gpu_memory_total_mb, w.gpu_memory_free_mb,
                 w.last_seen_at, extract(epoch FROM now() - w.idle_since)::float8,
                 array(SELECT j.id FROM jobs j
-                    WHERE j.status = '{JobStatusNames.InProgress}' AND j.worker_id = w.id AND ($2::text[] IS NULL OR j.endpoint_id = ANY($2)))
+                    WHERE j.status = '{JobStatusNames.InProgress}' AND j.worker_id = w.id
+                        AND ($2::text[] IS NULL OR j.endpoint_id = ANY($2)))
             FROM workers w
             WHERE NOT w.stopping AND w.last_seen_at > now() - $1 * interval '1 second'
             ORDER BY w.id

@@ -24,7 +24,8 @@ public sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(url.IdnHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(url.IdnHost, cancellationToken);
+            addresses = IPAddress.TryParse(url.IdnHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(url.IdnHost,
+                cancellationToken);
         }
         catch (SocketException)
         {

@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace Fleet.Gateway.Webhooks;
 
-/// <summary>One webhook delivery as the deliveries route shows it; <c>attempts</c> lists each try's time, HTTP status or error, and duration.</summary>
+/// <summary>
+/// One webhook delivery as the deliveries route shows it; <c>attempts</c> lists each try's time, HTTP status or error, and duration.
+/// </summary>
 public sealed record WebhookDeliveryDocument(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("url")] string Url,

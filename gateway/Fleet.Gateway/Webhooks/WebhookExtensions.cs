@@ -25,7 +25,8 @@ public static class WebhookExtensions
                     ConnectCallback = async (context, cancellationToken) =>
                     {
                         var host = context.DnsEndPoint.Host;
-                        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+                        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host,
+                            cancellationToken);
                         var allowed = addresses.Where(a => guard.IsAllowed(host, a)).ToArray();
                         if (allowed.Length == 0)
                         {

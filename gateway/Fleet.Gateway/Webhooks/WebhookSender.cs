@@ -20,7 +20,8 @@ namespace Fleet.Gateway.Webhooks;
 /// receiver holds up nothing else. Receivers drop repeats by the delivery id header.
 /// </summary>
 public sealed class WebhookSender(
-    WebhookDeliveryStore deliveries, IHttpClientFactory http, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> log)
+    WebhookDeliveryStore deliveries, IHttpClientFactory http, IOptions<WebhookOptions> options, TimeProvider time,
+        ILogger<WebhookSender> log)
     : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -30,7 +31,8 @@ public sealed class WebhookSender(
     // A claim outlasts its attempt's timeout by this much, so a slow database write of the result is no race.
     private static readonly TimeSpan s_claimMargin = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(
+        1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Called after a transaction that created deliveries committed: look now, not at the next tick.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -138,12 +140,14 @@ public sealed class WebhookSender(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             timeout.CancelAfter(options.Value.AttemptTimeout);
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead,
+                timeout.Token);
             status = (int)response.StatusCode;
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            error = e is OperationCanceledException ? $"no answer within {options.Value.AttemptTimeout.TotalSeconds:0.#} s" : e.GetBaseException().Message;
+            error = e is OperationCanceledException ? $"no answer within {options.Value.AttemptTimeout.TotalSeconds:0.#} s"
+                : e.GetBaseException().Message;
         }
 
         var duration = (int)time.GetElapsedTime(started).TotalMilliseconds;
@@ -160,12 +164,15 @@ public sealed class WebhookSender(
         var next = now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, s_maxDelay);
         if (!await deliveries.RecordAsync(delivery, new DeliveryAttempt(now, status, error, duration, state, next), CancellationToken.None))
         {
-            log.LogWarning("Webhook delivery {DeliveryId}: its claim ran out before the attempt was recorded; the attempt is not recorded", delivery.Id);
+            log.LogWarning(
+                "Webhook delivery {DeliveryId}: its claim ran out before the attempt was recorded; the attempt is not recorded",
+                delivery.Id);
         }
 
         if (state != "pending")
         {
-            log.LogInformation("Webhook delivery {DeliveryId} of job {JobId}: {State} after {Attempts} attempts", delivery.Id, delivery.Job.Id, state, attempt);
+            log.LogInformation("Webhook delivery {DeliveryId} of job {JobId}: {State} after {Attempts} attempts", delivery.Id,
+                delivery.Job.Id, state, attempt);
         }
     }
 

@@ -10,7 +10,8 @@ namespace Fleet.Gateway.Workers;
 /// </summary>
 public sealed class LiveWorkers(TimeProvider time)
 {
-    private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(
+        1) { FullMode = BoundedChannelFullMode.DropWrite });
     private IReadOnlyList<LiveWorker> _current = [];
     private TaskCompletionSource _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -18,6 +18,7 @@ public sealed class WorkerListing(WorkerStore store)
         }
 
         var live = await store.LiveAsync(cancellationToken, jobsOf: allowed);
-        return [.. live.Where(w => w.Endpoints.Any(allowed.Contains)).Select(w => w with { Endpoints = [.. w.Endpoints.Where(allowed.Contains)] })];
+        return [.. live.Where(w => w.Endpoints.Any(allowed.Contains)).Select(w => w with { Endpoints = [.. w.Endpoints.Where(
+            allowed.Contains)] })];
     }
 }

@@ -130,7 +130,10 @@ public sealed class BatchRouteTests(FleetFixture fleet)
                     }
                     catch (Xunit.Sdk.XunitException e)
                     {
-                        throw new Xunit.Sdk.XunitException(e.Message + "\n" + gateway.Tail(60));
+                        using var management = fleet.AdminManagementClient();
+                        var queue = await management.GetStringAsync(
+                            $"api/queues/{Uri.EscapeDataString(fleet.VirtualHost)}/fleet.jobs.cpu.{FleetFixture.ClientEndpoint}");
+                        throw new Xunit.Sdk.XunitException($"{e.Message}\n{gateway.Tail(60)}\nqueue: {queue}");
                     }
                 }
             }

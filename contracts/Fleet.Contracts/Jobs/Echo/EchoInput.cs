@@ -20,7 +20,10 @@ public sealed record EchoInput
     [Range(0.05d, 3_600d, ErrorMessage = "Must be a number of seconds from {1} to {2}.")]
     public double? ProgressEverySeconds { get; init; }
 
-    /// <summary>Sleep without watching the cancellation token, as a misbehaving handler would (Fleet addition, for trying the worker's grace period).</summary>
+    /// <summary>
+    /// Sleep without watching the cancellation token, as a misbehaving handler would (Fleet addition, for trying the worker's
+    /// grace period).
+    /// </summary>
     [JsonPropertyName("ignore_cancel")]
     public bool IgnoreCancel { get; init; }
 
