@@ -1,4 +1,4 @@
-using Fleet.Worker.Gpu.Devices;
+using Fleet.Gpu;
 using Fleet.Worker.Gpu.Kernels;
 using Fleet.Worker.Gpu.Models;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +11,7 @@ namespace Fleet.Worker.Gpu;
 /// device or weights file stops the worker at once instead of failing its first job.
 /// </summary>
 internal sealed class GpuComputeWarmup(
-    GpuWorkerDevice device,
+    GpuDevice device,
     MatmulKernel matmul,
     VectorKernels vectors,
     MlpModel model,
