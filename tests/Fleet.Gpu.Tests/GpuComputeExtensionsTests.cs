@@ -3,6 +3,7 @@ using Fleet.Contracts;
 using Fleet.Gpu;
 using Fleet.Gpu.Tests.Support;
 using Fleet.Worker.Gpu;
+using Fleet.Worker.Gpu.Handlers;
 using Fleet.Worker.Sdk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,6 +93,8 @@ public sealed class GpuComputeExtensionsTests
         // What the worker SDK registers for every worker, before the host adds its compute.
         services.AddSingleton<IWorkerDevice, CpuWorkerDevice>();
         services.AddSingleton<JobHandlerRegistry>();
+        // What FleetFunctions.RunAsync registers: the functions declared in the worker's assembly.
+        services.AddFleetFunctions(typeof(MlpHandler).Assembly);
         addCompute(services, configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -1,8 +1,6 @@
 using Fleet.Gpu;
-using Fleet.Worker.Gpu.Handlers;
 using Fleet.Worker.Gpu.Kernels;
 using Fleet.Worker.Gpu.Models;
-using Fleet.Worker.Sdk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,9 +43,5 @@ public static class GpuComputeExtensions
             sp.GetRequiredService<GpuDevice>().TorchDevice,
             sp.GetRequiredService<ILogger<MlpModel>>()));
         services.AddHostedService<GpuComputeWarmup>();
-
-        services.AddJobHandler<MlpHandler>();
-        services.AddJobHandler<MatmulHandler>();
-        services.AddJobHandler<VectorHandler>();
     }
 }

@@ -1,9 +1,7 @@
 using Fleet.Worker.Gpu;
 using Fleet.Worker.Sdk;
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddFleetWorker();
-// With Worker:Hardware=Cpu this host serves the CPU-fallback queues of GPU endpoints instead,
-// computing on the CPU: the plain CPU worker stays free of TorchSharp and ILGPU.
-builder.AddGpuCompute();
-builder.Build().Run();
+// Serves mlp, matmul and vector on the device Fleet.Gpu picks. With Worker:Hardware=Cpu it serves the
+// CPU-fallback queues of these endpoints instead, computing on the CPU: the plain CPU worker stays free
+// of TorchSharp and ILGPU.
+return await FleetFunctions.RunAsync(args, worker => worker.AddGpuCompute());

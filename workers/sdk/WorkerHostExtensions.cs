@@ -14,7 +14,8 @@ public static class WorkerHostExtensions
     /// Makes this host a Fleet worker: one receive endpoint per served queue, each limited to its
     /// endpoint's concurrency, a private broadcast queue for cancellations, and heartbeats. On
     /// SIGTERM it drains: no new jobs, the running ones end, then it exits.
-    /// Register the device (<see cref="IWorkerDevice"/>, CPU by default) and the handlers too.
+    /// Register the device (<see cref="IWorkerDevice"/>, CPU by default) and the handlers too
+    /// (<see cref="FleetFunctions.RunAsync(string[])"/> does both for a function project).
     /// </summary>
     public static IHostApplicationBuilder AddFleetWorker(this IHostApplicationBuilder builder)
     {
@@ -42,6 +43,9 @@ public static class WorkerHostExtensions
         builder.Services.AddOptions<HostOptions>().Configure<ServedEndpoints>((host, served) =>
             host.ShutdownTimeout = TimeSpan.FromMilliseconds(served.Entries.Select(e => (double)e.Endpoint.ExecutionTimeoutMs).DefaultIfEmpty(0).Max())
                 + TimeSpan.FromSeconds(30));
+
+        // Before the bus, the heartbeats and the job queues: handlers are built and initialized first.
+        builder.Services.AddHostedService<FunctionWarmup>();
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -1,3 +1,5 @@
+using Fleet.Contracts;
+using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Jobs.Matmul;
 using Fleet.Worker.Gpu.Kernels;
 using Fleet.Worker.Sdk;
@@ -6,6 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Worker.Gpu.Handlers;
 
 /// <summary><c>matmul</c>: C = A·B with the tiled ILGPU kernel, on CUDA or the CPU.</summary>
+[FleetFunction("matmul", Hardware = Hardware.Gpu, WorkersMin = 0, WorkersMax = 2, IdleTimeoutSeconds = 30,
+    ScalerType = ScalerType.RequestCount, ScalerValue = 8, ExecutionTimeoutMs = 120_000, MaxAttempts = 1, CpuFallback = true,
+    ConcurrencyPerWorker = 2)]
 public sealed class MatmulHandler(MatmulKernel kernel, IOptions<GpuOptions> options) : IJobHandler<MatmulInput, MatmulOutput>
 {
     public Task<MatmulOutput> HandleAsync(MatmulInput input, JobContext context, CancellationToken cancellationToken)

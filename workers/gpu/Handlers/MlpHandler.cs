@@ -1,3 +1,5 @@
+using Fleet.Contracts;
+using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Jobs.Mlp;
 using Fleet.Worker.Gpu.Models;
 using Fleet.Worker.Sdk;
@@ -6,6 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Worker.Gpu.Handlers;
 
 /// <summary><c>mlp</c>: runs a batch of rows through the worker's MLP with TorchSharp, on CUDA or the CPU.</summary>
+[FleetFunction("mlp", Hardware = Hardware.Gpu, WorkersMin = 0, WorkersMax = 2, IdleTimeoutSeconds = 30,
+    ScalerType = ScalerType.QueueDelay, ScalerValue = 4, ExecutionTimeoutMs = 60_000, MaxAttempts = 2, MinGpuMemoryMb = 0,
+    CpuFallback = true, ConcurrencyPerWorker = 4)]
 public sealed class MlpHandler(MlpModel model, IOptions<GpuOptions> options) : IJobHandler<MlpInput, MlpOutput>
 {
     public Task<MlpOutput> HandleAsync(MlpInput input, JobContext context, CancellationToken cancellationToken)
