@@ -51,8 +51,8 @@ public sealed record FunctionManifest
     public string OutputType { get; init; } = "";
 
     /// <summary>JSON Schema (2020-12) of a job's <c>input</c>: what the worker accepts, strictly (unknown fields refused).</summary>
-    public JsonElement InputSchema { get; init; }
+    public JsonElement? InputSchema { get; init; }
 
     /// <summary>JSON Schema (2020-12) of the job's <c>output</c>.</summary>
-    public JsonElement OutputSchema { get; init; }
+    public JsonElement? OutputSchema { get; init; }
 }

@@ -30,7 +30,7 @@ public sealed class GpuFunctionTests
     [Fact]
     public void The_vector_input_schema_declares_its_operations_and_encodings()
     {
-        var schema = FunctionDeclaration.From(typeof(VectorHandler)).ToManifest().InputSchema;
+        var schema = FunctionDeclaration.From(typeof(VectorHandler)).ToManifest().InputSchema!.Value;
         var properties = schema.GetProperty("properties");
 
         Assert.Equal(["saxpy", "dot", "sum"], properties.GetProperty("op").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));

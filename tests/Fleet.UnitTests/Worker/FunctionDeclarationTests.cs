@@ -42,8 +42,8 @@ public sealed class FunctionDeclarationTests
         Assert.Equal(new Dictionary<string, string> { ["MODEL_SIZE"] = "small", ["Gpu__Device"] = "cpu" }, manifest.Env);
         Assert.Equal(typeof(Everything).FullName, manifest.HandlerType);
         Assert.Equal(typeof(Numbers).FullName, manifest.InputType);
-        Assert.Equal(JsonValueKind.Object, manifest.InputSchema.ValueKind);
-        Assert.Equal(JsonValueKind.Object, manifest.OutputSchema.ValueKind);
+        Assert.Equal(JsonValueKind.Object, manifest.InputSchema!.Value.ValueKind);
+        Assert.Equal(JsonValueKind.Object, manifest.OutputSchema!.Value.ValueKind);
     }
 
     [Fact]

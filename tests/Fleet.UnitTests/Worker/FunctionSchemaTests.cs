@@ -9,8 +9,8 @@ namespace Fleet.UnitTests.Worker;
 /// <summary>The JSON schemas of a function's input and output in its manifest, DataAnnotations included.</summary>
 public sealed class FunctionSchemaTests
 {
-    private static readonly JsonElement s_input = FunctionDeclaration.From(typeof(PlaceOrder)).ToManifest().InputSchema;
-    private static readonly JsonElement s_output = FunctionDeclaration.From(typeof(PlaceOrder)).ToManifest().OutputSchema;
+    private static readonly JsonElement s_input = FunctionDeclaration.From(typeof(PlaceOrder)).ToManifest().InputSchema!.Value;
+    private static readonly JsonElement s_output = FunctionDeclaration.From(typeof(PlaceOrder)).ToManifest().OutputSchema!.Value;
 
     private static JsonElement Property(JsonElement schema, string name) => schema.GetProperty("properties").GetProperty(name);
 
@@ -47,7 +47,7 @@ public sealed class FunctionSchemaTests
     [Fact]
     public void Attributes_on_the_parameters_of_a_positional_record_count_too()
     {
-        var schema = FunctionDeclaration.From(typeof(Move)).ToManifest().InputSchema;
+        var schema = FunctionDeclaration.From(typeof(Move)).ToManifest().InputSchema!.Value;
 
         Assert.Equal(-1, Property(schema, "x").GetProperty("minimum").GetDouble());
         Assert.Equal(1, Property(schema, "x").GetProperty("maximum").GetDouble());
