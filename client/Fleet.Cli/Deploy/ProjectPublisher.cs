@@ -22,8 +22,11 @@ public static class ProjectPublisher
         }
 
         // No apphost: a worker runs `dotnet Entry.dll`, and the package stays the same on every platform.
+        // TorchSharp's library marked for Debian 12 whatever this host is (Fleet.Gpu's targets), so the
+        // package runs on any worker host; a project without Fleet.Gpu ignores the property.
         var (code, output, error) = await ChildProcess.RunAsync(ChildProcess.Dotnet,
-            ["publish", Path.GetFullPath(project), "-c", "Release", "-o", outputDirectory, "-nologo", "-v:q", "-p:UseAppHost=false"],
+            ["publish", Path.GetFullPath(project), "-c", "Release", "-o", outputDirectory, "-nologo", "-v:q", "-p:UseAppHost=false",
+                "-p:FleetLibTorchSharpPatch=always"],
             workingDirectory: null, s_publishLimit, cancellationToken);
         if (code != 0)
         {
