@@ -52,7 +52,8 @@ public static class GpuBenchRunner
 
     private sealed record IlgpuResult(double? Gflops, string? Note);
 
-    private static Dictionary<int, IlgpuResult> IlgpuMatmul(GpuDevice device, MatmulKernel kernel, GpuBenchOptions options, TextWriter output)
+    private static Dictionary<int, IlgpuResult> IlgpuMatmul(
+        GpuDevice device, MatmulKernel kernel, GpuBenchOptions options, TextWriter output)
     {
         var results = new Dictionary<int, IlgpuResult>();
         bool onCpu = device.Accelerator.AcceleratorType == AcceleratorType.CPU;

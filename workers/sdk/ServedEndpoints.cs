@@ -18,7 +18,8 @@ public sealed class ServedEndpoints
         if (hardware == Hardware.Gpu && device.Hardware != Hardware.Gpu)
         {
             throw new InvalidOperationException(
-                "Worker:Hardware is Gpu, but this worker has no GPU device: add one (Fleet.Gpu: FleetFunctions.RunAsync(args, w => w.AddFleetGpu())).");
+                "Worker:Hardware is Gpu, but this worker has no GPU device: add one "
+                + "(Fleet.Gpu: FleetFunctions.RunAsync(args, w => w.AddFleetGpu())).");
         }
 
         var served = new List<(EndpointDefinition, string)>();

@@ -38,7 +38,8 @@ public static class ChildProcess
         {
             process.Kill(entireProcessTree: true);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new DeployException($"{Path.GetFileName(program)} {string.Join(' ', start.ArgumentList)} did not end within {timeout.TotalSeconds:0} s");
+            throw new DeployException(
+                $"{Path.GetFileName(program)} {string.Join(' ', start.ArgumentList)} did not end within {timeout.TotalSeconds:0} s");
         }
 
         return (process.ExitCode, await output, await error);

@@ -39,7 +39,8 @@ public sealed class DeployClient(HttpClient http)
         {
             HttpStatusCode.OK or HttpStatusCode.Created => response.StatusCode,
             HttpStatusCode.RequestEntityTooLarge => throw new DeployException(
-                $"The gateway refused the package ({package.Size / 1024.0 / 1024.0:0.0} MB) as too large (413): {await ReadAsync(response, cancellationToken)}"),
+                $"The gateway refused the package ({package.Size / 1024.0 / 1024.0:0.0} MB) as too large (413): "
+                + await ReadAsync(response, cancellationToken)),
             _ => throw await FailureAsync("Uploading the package", response, cancellationToken),
         };
     }
@@ -47,7 +48,8 @@ public sealed class DeployClient(HttpClient http)
     /// <summary>Creates or updates one endpoint; the answer says which, or that nothing changed.</summary>
     public async Task<EndpointDeploymentResult> PutEndpointAsync(EndpointDeployment endpoint, CancellationToken cancellationToken)
     {
-        using var response = await http.PutAsJsonAsync($"{FleetNames.EndpointsRoute}/{Uri.EscapeDataString(endpoint.Name)}", endpoint, s_json, cancellationToken);
+        var route = $"{FleetNames.EndpointsRoute}/{Uri.EscapeDataString(endpoint.Name)}";
+        using var response = await http.PutAsJsonAsync(route, endpoint, s_json, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await FailureAsync($"Endpoint {endpoint.Name}", response, cancellationToken);
@@ -56,10 +58,13 @@ public sealed class DeployClient(HttpClient http)
         var result = await response.Content.ReadFromJsonAsync<EndpointDeploymentResult>(s_json, cancellationToken);
         return result?.Result is DeploymentResults.Created or DeploymentResults.Updated or DeploymentResults.Unchanged
             ? result
-            : throw new DeployException($"Endpoint {endpoint.Name}: the gateway answered {(int)response.StatusCode} without a result (created, updated or unchanged).");
+            : throw new DeployException(
+                $"Endpoint {endpoint.Name}: the gateway answered {(int)response.StatusCode} without a result "
+                + "(created, updated or unchanged).");
     }
 
-    private static async Task<DeployException> FailureAsync(string what, HttpResponseMessage response, CancellationToken cancellationToken) =>
+    private static async Task<DeployException> FailureAsync(
+        string what, HttpResponseMessage response, CancellationToken cancellationToken) =>
         new(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
             ? $"{what}: {(int)response.StatusCode}: deploying needs an admin API key (--api-key, FLEET_API_KEY)."
             : $"{what} failed: {(int)response.StatusCode} {response.ReasonPhrase}: {await ReadAsync(response, cancellationToken)}");

@@ -34,7 +34,8 @@ public sealed class DeployCommand : AsyncCommand<DeployCommand.Settings>
         try
         {
             CliOutput.Messages.WriteLine($"publishing {settings.Project} (dotnet publish -c Release)");
-            var published = await ProjectPublisher.PublishAsync(settings.Project, Path.Combine(work.FullName, "publish"), cancellationToken);
+            var publish = Path.Combine(work.FullName, "publish");
+            var published = await ProjectPublisher.PublishAsync(settings.Project, publish, cancellationToken);
             var package = PackageArchive.Create(published.Directory, Path.Combine(work.FullName, "package.zip"));
             if (settings.Output is { } output)
             {
@@ -42,7 +43,8 @@ public sealed class DeployCommand : AsyncCommand<DeployCommand.Settings>
             }
 
             var manifest = published.Manifest;
-            Console.Out.WriteLine($"package sha256:{package.Sha256} {package.Size} bytes, {package.Files} files, entry {manifest.EntryPoint}, Fleet SDK {manifest.SdkVersion}");
+            Console.Out.WriteLine($"package sha256:{package.Sha256} {package.Size} bytes, {package.Files} files, "
+                + $"entry {manifest.EntryPoint}, Fleet SDK {manifest.SdkVersion}");
             var endpoints = manifest.Functions.Select(f => EndpointDeployments.For(f, package.Sha256)).ToList();
             if (settings.DryRun)
             {
@@ -57,7 +59,8 @@ public sealed class DeployCommand : AsyncCommand<DeployCommand.Settings>
 
             var client = DeployClient.Create(settings.GatewayAddress(), apiKey!);
             await CliOutput.Messages.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new SpinnerColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(),
+                    new SpinnerColumn())
                 .StartAsync(async progress =>
                 {
                     var bar = progress.AddTask($"upload {package.Size / 1024.0 / 1024.0:0.0} MB", maxValue: package.Size);

@@ -30,6 +30,8 @@ public static class EndpointDeployments
         $"{endpoint.ComputeType}, workers {endpoint.WorkersMin}-{endpoint.WorkersMax}, idle {endpoint.IdleTimeout} s, "
         + $"{endpoint.ScalerType} {endpoint.ScalerValue}, timeout {endpoint.ExecutionTimeoutMs} ms, {endpoint.MaxAttempts} attempt(s), "
         + $"{endpoint.ConcurrencyPerWorker} per worker"
-        + (endpoint.ComputeType == ComputeTypes.Gpu ? $", GPU memory {endpoint.MinGpuMemoryMb} MB, CPU fallback {(endpoint.CpuFallback ? "on" : "off")}" : "")
+        + (endpoint.ComputeType == ComputeTypes.Gpu
+            ? $", GPU memory {endpoint.MinGpuMemoryMb} MB, CPU fallback {(endpoint.CpuFallback ? "on" : "off")}"
+            : "")
         + (endpoint.Env.Count > 0 ? $", env {string.Join(" ", endpoint.Env.Keys)}" : "");
 }

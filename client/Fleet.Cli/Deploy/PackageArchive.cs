@@ -39,8 +39,8 @@ public static class PackageArchive
         return new PackageFile(zipPath, Convert.ToHexStringLower(SHA256.HashData(package)), package.Length, files.Count);
     }
 
+    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
     private static int Mode(string file) =>
-        OperatingSystem.IsWindows() || (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0
-            ? 0b110_100_100
-            : 0b111_101_101;
+        OperatingSystem.IsWindows() || (File.GetUnixFileMode(file) & AnyExecute) == 0 ? 0b110_100_100 : 0b111_101_101;
 }

@@ -43,7 +43,8 @@ public static class ProjectPublisher
         var programs = Directory.GetFiles(directory, "*.runtimeconfig.json");
         if (programs.Length != 1)
         {
-            throw new DeployException($"{project} published {programs.Length} programs (*.runtimeconfig.json); a function project is one console program.");
+            throw new DeployException(
+                $"{project} published {programs.Length} programs (*.runtimeconfig.json); a function project is one console program.");
         }
 
         return Path.GetFileName(programs[0])[..^".runtimeconfig.json".Length] + ".dll";
@@ -66,7 +67,8 @@ public static class ProjectPublisher
         catch (JsonException e)
         {
             throw new DeployException(
-                $"{entryPoint} {FleetNames.ManifestArgument} printed no manifest ({e.Message}): is its Program.cs `return await FleetFunctions.RunAsync(args);`?", e);
+                $"{entryPoint} {FleetNames.ManifestArgument} printed no manifest ({e.Message}): "
+                + "is its Program.cs `return await FleetFunctions.RunAsync(args);`?", e);
         }
 
         if (manifest is null || manifest.Functions.Count == 0)
@@ -76,7 +78,8 @@ public static class ProjectPublisher
 
         return manifest.EntryPoint == entryPoint
             ? manifest
-            : throw new DeployException($"{entryPoint} printed the manifest of {manifest.EntryPoint}; publish the function project itself.");
+            : throw new DeployException(
+                $"{entryPoint} printed the manifest of {manifest.EntryPoint}; publish the function project itself.");
     }
 
     private static string Tail(string text, int lines = 40) =>

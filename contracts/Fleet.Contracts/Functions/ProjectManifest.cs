@@ -11,7 +11,9 @@ public sealed record ProjectManifest
     /// <summary>The version of the Fleet.Worker.Sdk package the project was built with (<c>0.2.0</c>).</summary>
     public string SdkVersion { get; init; } = "";
 
-    /// <summary>The project's entry assembly file, e.g. <c>Summarize.dll</c>: a worker runs <c>dotnet Summarize.dll</c> in the unpacked package.</summary>
+    /// <summary>
+    /// The project's entry assembly file, e.g. <c>Summarize.dll</c>: a worker runs <c>dotnet Summarize.dll</c> in the unpacked package.
+    /// </summary>
     public string EntryPoint { get; init; } = "";
 
     /// <summary>The functions, ordered by name.</summary>

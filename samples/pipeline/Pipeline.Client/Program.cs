@@ -21,17 +21,21 @@ var (samples, labels) = SampleData.TwoClouds(Samples, Width, seed: 1);
 var clock = Stopwatch.StartNew();
 
 // Stage 1, GPU: features of every sample, one job per chunk, all at once.
-var extracted = await Task.WhenAll(samples.Chunk(ChunkSize).Select(chunk => extract.RunSyncAsync(new FeaturesInput(chunk), cancellationToken: cancel.Token)));
+var extracted = await Task.WhenAll(samples.Chunk(ChunkSize)
+    .Select(chunk => extract.RunSyncAsync(new FeaturesInput(chunk), cancellationToken: cancel.Token)));
 var features = extracted.SelectMany(e => e.Features).ToArray();
-Console.WriteLine($"features: {features.Length} rows of {features[0].Length} in {extracted.Length} jobs on {string.Join(", ", extracted.Select(e => e.Device).Distinct())} ({clock.Elapsed.TotalSeconds:0.0} s)");
+var devices = string.Join(", ", extracted.Select(e => e.Device).Distinct());
+Console.WriteLine($"features: {features.Length} rows in {extracted.Length} jobs on {devices} ({clock.Elapsed.TotalSeconds:0.0} s)");
 
 // Stage 2, CPU: one training job on the training rows.
 var model = await train.RunSyncAsync(new TrainInput(features[..Training], labels[..Training]), cancellationToken: cancel.Token);
 Console.WriteLine($"model: {model.Classes.Length} classes ({clock.Elapsed.TotalSeconds:0.0} s)");
 
 // Stage 3, CPU: labels of the held-out rows, one job per chunk, all at once.
-var applied = await Task.WhenAll(features[Training..].Chunk(ChunkSize).Select(chunk => apply.RunSyncAsync(new ApplyInput(model, chunk), cancellationToken: cancel.Token)));
+var applied = await Task.WhenAll(features[Training..].Chunk(ChunkSize)
+    .Select(chunk => apply.RunSyncAsync(new ApplyInput(model, chunk), cancellationToken: cancel.Token)));
 var predicted = applied.SelectMany(a => a.Labels).ToArray();
 var correct = predicted.Where((label, i) => label == labels[Training + i]).Count();
-Console.WriteLine($"accuracy: {correct} of {predicted.Length} ({100.0 * correct / predicted.Length:0.0} %) in {clock.Elapsed.TotalSeconds:0.0} s");
+var percent = 100.0 * correct / predicted.Length;
+Console.WriteLine($"accuracy: {correct} of {predicted.Length} ({percent:0.0} %), {clock.Elapsed.TotalSeconds:0.0} s");
 return correct * 10 >= predicted.Length * 9 ? 0 : 1;

@@ -45,8 +45,10 @@ public sealed class PipelineTests
         var chunks = await Task.WhenAll(samples.Chunk(100).Select(c => host.RunAsync(new FeaturesInput(c))));
         var features = chunks.SelectMany(c => c.Output.Features).ToArray();
 
-        var model = await FunctionTestHost.RunAsync<TrainClassifier, TrainInput, ClassifierModel>(new TrainInput(features[..400], labels[..400]));
-        var predicted = await FunctionTestHost.RunAsync<ApplyClassifier, ApplyInput, ApplyOutput>(new ApplyInput(model.Output, features[400..]));
+        var model = await FunctionTestHost.RunAsync<TrainClassifier, TrainInput, ClassifierModel>(
+            new TrainInput(features[..400], labels[..400]));
+        var predicted = await FunctionTestHost.RunAsync<ApplyClassifier, ApplyInput, ApplyOutput>(
+            new ApplyInput(model.Output, features[400..]));
 
         Assert.Equal([0, 1], model.Output.Classes);
         var correct = predicted.Output.Labels.Where((label, i) => label == labels[400 + i]).Count();

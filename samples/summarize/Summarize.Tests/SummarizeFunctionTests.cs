@@ -15,7 +15,12 @@ public sealed class SummarizeFunctionTests
     {
         var input = new SummarizeInput
         {
-            Rows = [Row("""{"city": "Oslo", "temp": 3.5, "rain": 1}"""), Row("""{"city": "Rome", "temp": 14.5}"""), Row("""{"city": "Lima", "temp": 19, "rain": null}""")],
+            Rows =
+            [
+                Row("""{"city": "Oslo", "temp": 3.5, "rain": 1}"""),
+                Row("""{"city": "Rome", "temp": 14.5}"""),
+                Row("""{"city": "Lima", "temp": 19, "rain": null}"""),
+            ],
         };
 
         var result = await FunctionTestHost.RunAsync<SummarizeFunction, SummarizeInput, SummarizeOutput>(input);

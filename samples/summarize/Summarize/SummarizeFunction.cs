@@ -50,7 +50,8 @@ public sealed class SummarizeFunction : IJobHandler<SummarizeInput, SummarizeOut
 
             if ((i + 1) % ProgressEvery == 0)
             {
-                await context.ReportProgressAsync($"{i + 1} of {input.Rows.Count} rows", 100.0 * (i + 1) / input.Rows.Count, cancellationToken);
+                var done = i + 1;
+                await context.ReportProgressAsync($"{done} of {input.Rows.Count} rows", 100.0 * done / input.Rows.Count, cancellationToken);
             }
         }
 

@@ -10,7 +10,8 @@ public sealed class GramMatrixTests
 {
     // The GPU device as a worker of a GPU pool gets it (AddFleetGpu): Gpu:Device=auto.
     private static FunctionTestHost<GramMatrix, GramInput, GramOutput> Host() =>
-        FunctionTestHost.Create<GramMatrix, GramInput, GramOutput>(o => o.Services = (services, configuration) => services.AddGpuDevice(configuration));
+        FunctionTestHost.Create<GramMatrix, GramInput, GramOutput>(
+            o => o.Services = (services, configuration) => services.AddGpuDevice(configuration));
 
     [Fact]
     public async Task Computes_on_the_torch_device_and_reports_it()

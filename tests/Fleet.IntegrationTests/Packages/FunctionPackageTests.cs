@@ -27,11 +27,13 @@ public sealed partial class FunctionPackageTests(PackedFeed feed) : IClassFixtur
     [Fact]
     public async Task The_summarize_sample_builds_and_passes_its_tests_from_the_packages_alone()
     {
-        var (code, output) = await feed.RunAsync(RepoPaths.Root, "dotnet", "test", "samples/summarize/Summarize.Tests", "-c", "Release", "-nologo");
+        var (code, output) = await feed.RunAsync(
+            RepoPaths.Root, "dotnet", "test", "samples/summarize/Summarize.Tests", "-c", "Release", "-nologo");
 
         Assert.True(code == 0, output);
         Assert.Matches(@"Passed!\s+-\s+Failed:\s+0, Passed:\s+[1-9]", output);
-        using var assets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, Project, "obj", "project.assets.json")));
+        var assetsFile = Path.Combine(RepoPaths.Root, Project, "obj", "project.assets.json");
+        using var assets = JsonDocument.Parse(await File.ReadAllTextAsync(assetsFile));
         var sdk = assets.RootElement.GetProperty("libraries").GetProperty($"Fleet.Worker.Sdk/{feed.Version}");
         Assert.Equal("package", sdk.GetProperty("type").GetString());
     }
@@ -44,8 +46,9 @@ public sealed partial class FunctionPackageTests(PackedFeed feed) : IClassFixtur
         Assert.True(code == 0, output);
         // The SDK's own version is the one it was built with (packing --no-build gives the package another).
         Assert.Matches(@"package sha256:[0-9a-f]{64} \d+ bytes, \d+ files, entry Summarize\.dll, Fleet SDK \d+\.\d+\.\d+", output);
-        Assert.Contains("summarize: would create or update (CPU, workers 0-2, idle 30 s, REQUEST_COUNT 8, timeout 60000 ms, 2 attempt(s), 4 per worker)",
-            output, StringComparison.Ordinal);
+        Assert.Contains(
+            "summarize: would create or update (CPU, workers 0-2, idle 30 s, REQUEST_COUNT 8, timeout 60000 ms, "
+            + "2 attempt(s), 4 per worker)", output, StringComparison.Ordinal);
         Assert.Contains("dry run: nothing uploaded", output, StringComparison.Ordinal);
     }
 
@@ -56,7 +59,8 @@ public sealed partial class FunctionPackageTests(PackedFeed feed) : IClassFixtur
         var (dryCode, dryRun) = await FleetAsync("deploy", Project, "--dry-run");
         Assert.True(dryCode == 0, dryRun);
 
-        var (code, output) = await FleetAsync("deploy", Project, "--url", gateway.Address.AbsoluteUri, "--api-key", "deploy-test-admin-key");
+        var (code, output) = await FleetAsync(
+            "deploy", Project, "--url", gateway.Address.AbsoluteUri, "--api-key", "deploy-test-admin-key");
 
         Assert.True(code == 0, output);
         var requests = gateway.Requests.ToArray();
@@ -78,7 +82,8 @@ public sealed partial class FunctionPackageTests(PackedFeed feed) : IClassFixtur
             endpoint.GetProperty("idleTimeout").GetInt32()));
         var manifest = endpoint.GetProperty("manifest");
         Assert.Equal("Summarize.SummarizeFunction", manifest.GetProperty("handlerType").GetString());
-        Assert.Equal("array", manifest.GetProperty("inputSchema").GetProperty("properties").GetProperty("rows").GetProperty("type").GetString());
+        var rows = manifest.GetProperty("inputSchema").GetProperty("properties").GetProperty("rows");
+        Assert.Equal("array", rows.GetProperty("type").GetString());
         Assert.Contains($"package sha256:{sha256} stored", output, StringComparison.Ordinal);
         Assert.Contains("summarize: created (version 1)", output, StringComparison.Ordinal);
     }

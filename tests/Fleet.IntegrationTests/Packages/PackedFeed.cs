@@ -29,8 +29,8 @@ public sealed class PackedFeed : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "artifacts", "feed"));
-        var (code, output) = await RunAsync(RepoPaths.Root, "dotnet", "pack", "Fleet.sln", "-c", RepoPaths.Configuration, "--no-build", "-nologo",
-            "-v:q", $"-p:FleetVersion={Version}", $"-p:PackageOutputPath={_feed.FullName}/");
+        var (code, output) = await RunAsync(RepoPaths.Root, "dotnet", "pack", "Fleet.sln", "-c", RepoPaths.Configuration, "--no-build",
+            "-nologo", "-v:q", $"-p:FleetVersion={Version}", $"-p:PackageOutputPath={_feed.FullName}/");
         Assert.True(code == 0, "dotnet pack failed:\n" + output);
     }
 

@@ -84,7 +84,8 @@ public sealed class DeployClientTests : IDisposable
         var body = JsonDocument.Parse(put.Body).RootElement;
         Assert.Equal("classify", body.GetProperty("name").GetString());
         Assert.Equal("GPU", body.GetProperty("computeType").GetString());
-        Assert.Equal((0, 3, 45), (body.GetProperty("workersMin").GetInt32(), body.GetProperty("workersMax").GetInt32(), body.GetProperty("idleTimeout").GetInt32()));
+        int Number(string name) => body.GetProperty(name).GetInt32();
+        Assert.Equal((0, 3, 45), (Number("workersMin"), Number("workersMax"), Number("idleTimeout")));
         Assert.Equal(("REQUEST_COUNT", 2, 90_000), (body.GetProperty("scalerType").GetString(), body.GetProperty("scalerValue").GetInt32(),
             body.GetProperty("executionTimeoutMs").GetInt32()));
         Assert.Equal((2, 1024, true, 3), (body.GetProperty("maxAttempts").GetInt32(), body.GetProperty("minGpuMemoryMb").GetInt32(),
@@ -112,7 +113,9 @@ public sealed class DeployClientTests : IDisposable
     {
         _gateway.Answer = _ => (HttpStatusCode.RequestEntityTooLarge, """{"title": "package over 1 MB"}""");
 
-        var error = await Assert.ThrowsAsync<DeployException>(() => Client().UploadAsync(Package(3 << 20), _ => { }, CancellationToken.None));
+        var package = Package(3 << 20);
+
+        var error = await Assert.ThrowsAsync<DeployException>(() => Client().UploadAsync(package, _ => { }, CancellationToken.None));
 
         Assert.Contains("too large (413)", error.Message, StringComparison.Ordinal);
         Assert.Contains("3.0 MB", error.Message, StringComparison.Ordinal);
@@ -123,7 +126,8 @@ public sealed class DeployClientTests : IDisposable
     {
         _gateway.Answer = _ => (HttpStatusCode.Forbidden, "");
 
-        var error = await Assert.ThrowsAsync<DeployException>(() => Client().PutEndpointAsync(EndpointDeployments.For(Classify, "c"), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DeployException>(
+            () => Client().PutEndpointAsync(EndpointDeployments.For(Classify, "c"), CancellationToken.None));
 
         Assert.Contains("admin API key", error.Message, StringComparison.Ordinal);
     }
@@ -133,7 +137,8 @@ public sealed class DeployClientTests : IDisposable
     {
         _gateway.Answer = _ => (HttpStatusCode.OK, """{"id": "classify"}""");
 
-        var error = await Assert.ThrowsAsync<DeployException>(() => Client().PutEndpointAsync(EndpointDeployments.For(Classify, "d"), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DeployException>(
+            () => Client().PutEndpointAsync(EndpointDeployments.For(Classify, "d"), CancellationToken.None));
 
         Assert.Contains("without a result", error.Message, StringComparison.Ordinal);
     }
@@ -144,6 +149,7 @@ public sealed class DeployClientTests : IDisposable
         var endpoint = EndpointDeployments.For(Classify with { Hardware = Hardware.Cpu, Env = new Dictionary<string, string>() }, "e");
 
         Assert.Equal(ComputeTypes.Cpu, endpoint.ComputeType);
-        Assert.Equal("CPU, workers 0-3, idle 45 s, REQUEST_COUNT 2, timeout 90000 ms, 2 attempt(s), 3 per worker", EndpointDeployments.Describe(endpoint));
+        Assert.Equal("CPU, workers 0-3, idle 45 s, REQUEST_COUNT 2, timeout 90000 ms, 2 attempt(s), 3 per worker",
+            EndpointDeployments.Describe(endpoint));
     }
 }

@@ -28,7 +28,8 @@ public sealed class PackageArchiveTests : IDisposable
         return folder;
     }
 
-    private PackageFile Pack(string folder) => PackageArchive.Create(folder, Path.Combine(_work.FullName, Path.GetFileName(folder) + ".zip"));
+    private PackageFile Pack(string folder) =>
+        PackageArchive.Create(folder, Path.Combine(_work.FullName, Path.GetFileName(folder) + ".zip"));
 
     private const UnixFileMode Plain = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -36,12 +37,13 @@ public sealed class PackageArchiveTests : IDisposable
     [Fact]
     public void The_same_files_make_the_same_package_whatever_their_times_order_and_umask()
     {
-        var first = Pack(Folder("first",
-            ("App.dll", "app", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), Plain),
-            ("runtimes/linux-x64/native/lib.so", "native", new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), Plain | UnixFileMode.UserExecute)));
+        var then = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var later = new DateTime(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+        const string Native = "runtimes/linux-x64/native/lib.so";
+
+        var first = Pack(Folder("first", ("App.dll", "app", then, Plain), (Native, "native", then, Plain | UnixFileMode.UserExecute)));
         var second = Pack(Folder("second",
-            ("runtimes/linux-x64/native/lib.so", "native", new DateTime(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc), Private | UnixFileMode.UserExecute),
-            ("App.dll", "app", new DateTime(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc), Private)));
+            (Native, "native", later, Private | UnixFileMode.UserExecute), ("App.dll", "app", later, Private)));
 
         Assert.Equal(first.Sha256, second.Sha256);
         Assert.Equal(File.ReadAllBytes(first.Path), File.ReadAllBytes(second.Path));
@@ -64,7 +66,8 @@ public sealed class PackageArchiveTests : IDisposable
     public void Entries_are_sorted_with_one_timestamp_and_plain_file_modes()
     {
         var time = DateTime.UtcNow;
-        var package = Pack(Folder("c", ("b.dll", "b", time, Private), ("a/x.so", "x", time, Private | UnixFileMode.UserExecute), ("a.json", "{}", time, Plain)));
+        var package = Pack(Folder("c",
+            ("b.dll", "b", time, Private), ("a/x.so", "x", time, Private | UnixFileMode.UserExecute), ("a.json", "{}", time, Plain)));
 
         using var zip = ZipFile.OpenRead(package.Path);
         Assert.Equal(["a.json", "a/x.so", "b.dll"], zip.Entries.Select(e => e.FullName));

@@ -58,8 +58,9 @@ public sealed class RecordingGateway : IDisposable
 
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
+            var headers = context.Request.Headers;
             var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath,
-                context.Request.ContentType, context.Request.Headers["Authorization"], context.Request.Headers["Content-Length"], body.ToArray());
+                context.Request.ContentType, headers["Authorization"], headers["Content-Length"], body.ToArray());
             Requests.Enqueue(request);
             var (status, answer) = Answer(request);
             context.Response.StatusCode = (int)status;

@@ -36,8 +36,10 @@ public sealed class FunctionDeclarationTests
     {
         var manifest = FunctionDeclaration.From(typeof(Everything)).ToManifest();
 
-        Assert.Equal(("everything", Hardware.Gpu, 1, 3, 17), (manifest.Name, manifest.Hardware, manifest.WorkersMin, manifest.WorkersMax, manifest.IdleTimeoutSeconds));
-        Assert.Equal((ScalerType.RequestCount, 9, 45_000, 4), (manifest.ScalerType, manifest.ScalerValue, manifest.ExecutionTimeoutMs, manifest.MaxAttempts));
+        Assert.Equal(("everything", Hardware.Gpu, 1, 3, 17),
+            (manifest.Name, manifest.Hardware, manifest.WorkersMin, manifest.WorkersMax, manifest.IdleTimeoutSeconds));
+        Assert.Equal((ScalerType.RequestCount, 9, 45_000, 4),
+            (manifest.ScalerType, manifest.ScalerValue, manifest.ExecutionTimeoutMs, manifest.MaxAttempts));
         Assert.Equal((2048, true, 6), (manifest.MinGpuMemoryMb, manifest.CpuFallback, manifest.ConcurrencyPerWorker));
         Assert.Equal(new Dictionary<string, string> { ["MODEL_SIZE"] = "small", ["Gpu__Device"] = "cpu" }, manifest.Env);
         Assert.Equal(typeof(Everything).FullName, manifest.HandlerType);

@@ -21,7 +21,8 @@ public sealed class FunctionSchemaTests
     {
         Assert.Equal("https://json-schema.org/draft/2020-12/schema", s_input.GetProperty("$schema").GetString());
         Assert.False(s_input.GetProperty("additionalProperties").GetBoolean());
-        Assert.Equal(["customer", "quantity", "tags", "route", "note", "currency", "comment"], s_input.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["customer", "quantity", "tags", "route", "note", "currency", "comment"],
+            s_input.GetProperty("properties").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
@@ -35,8 +36,9 @@ public sealed class FunctionSchemaTests
     [Fact]
     public void Range_lengths_pattern_allowed_values_and_base64_become_keywords()
     {
-        Assert.Equal((1, 100), (Property(s_input, "quantity").GetProperty("minimum").GetInt32(), Property(s_input, "quantity").GetProperty("maximum").GetInt32()));
-        Assert.Equal((1, 3), (Property(s_input, "tags").GetProperty("minItems").GetInt32(), Property(s_input, "tags").GetProperty("maxItems").GetInt32()));
+        var (quantity, tags) = (Property(s_input, "quantity"), Property(s_input, "tags"));
+        Assert.Equal((1, 100), (quantity.GetProperty("minimum").GetInt32(), quantity.GetProperty("maximum").GetInt32()));
+        Assert.Equal((1, 3), (tags.GetProperty("minItems").GetInt32(), tags.GetProperty("maxItems").GetInt32()));
         Assert.Equal(2, Property(s_input, "note").GetProperty("maxLength").GetInt32());
         Assert.Equal("^[A-Z]{3}$", Property(s_input, "currency").GetProperty("pattern").GetString());
         Assert.Equal("base64", Property(s_input, "comment").GetProperty("contentEncoding").GetString());

@@ -16,7 +16,9 @@ public sealed class FunctionTestHostTests
     [Fact]
     public async Task Runs_a_function_from_its_input_record_to_its_output_read_back()
     {
-        var result = await FunctionTestHost.RunAsync<EchoHandler, EchoInput, EchoOutput>(new EchoInput { Echo = Json("""{"a": [1, 2]}""") });
+        var input = new EchoInput { Echo = Json("""{"a": [1, 2]}""") };
+
+        var result = await FunctionTestHost.RunAsync<EchoHandler, EchoInput, EchoOutput>(input);
 
         Assert.Equal("""{"a":[1,2]}""", result.Output.Echo!.Value.GetRawText());
         Assert.Equal("""{"echo":{"a":[1,2]}}""", result.OutputJson.GetRawText());
@@ -65,7 +67,8 @@ public sealed class FunctionTestHostTests
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => FunctionTestHost.RunAsync<EchoHandler, EchoInput, EchoOutput>(new EchoInput { SleepSeconds = 30 }, cancellationToken: cancellation.Token));
+            () => FunctionTestHost.RunAsync<EchoHandler, EchoInput, EchoOutput>(
+                new EchoInput { SleepSeconds = 30 }, cancellationToken: cancellation.Token));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }

@@ -29,8 +29,9 @@ public sealed class FunctionWarmupTests
     public async Task A_failing_initializer_stops_the_worker_at_start()
     {
         using var provider = Worker(served: "cannot-load", typeof(CannotLoad));
+        var warmup = provider.GetRequiredService<FunctionWarmup>();
 
-        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => provider.GetRequiredService<FunctionWarmup>().StartAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => warmup.StartAsync(CancellationToken.None));
         Assert.Equal("weights.bin", error.FileName);
     }
 
@@ -43,10 +44,11 @@ public sealed class FunctionWarmupTests
         services.AddSingleton<EndpointCatalog>();
         services.AddSingleton<JobHandlerRegistry>();
         services.AddSingleton<IWorkerDevice, CpuWorkerDevice>();
-        services.AddSingleton(Options.Create(new WorkerOptions { Key = new string('k', FleetSettings.MinKeyLength), Endpoints = [served] }));
+        var key = new string('k', FleetSettings.MinKeyLength);
+        services.AddSingleton(Options.Create(new WorkerOptions { Key = key, Endpoints = [served] }));
         services.AddSingleton<ServedEndpoints>();
-        services.AddSingleton(sp => new FunctionWarmup(sp, sp.GetRequiredService<ServedEndpoints>(), sp.GetRequiredService<JobHandlerRegistry>(),
-            NullLogger<FunctionWarmup>.Instance));
+        services.AddSingleton(sp => new FunctionWarmup(sp, sp.GetRequiredService<ServedEndpoints>(),
+            sp.GetRequiredService<JobHandlerRegistry>(), NullLogger<FunctionWarmup>.Instance));
         return services.BuildServiceProvider();
     }
 

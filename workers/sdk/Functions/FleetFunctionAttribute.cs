@@ -30,7 +30,10 @@ public sealed class FleetFunctionAttribute(string name) : Attribute
     /// <summary>Seconds a worker may stay idle before it is drained.</summary>
     public int IdleTimeoutSeconds { get; set; } = 5;
 
-    /// <summary><see cref="Contracts.Endpoints.ScalerType.QueueDelay"/> or <see cref="Contracts.Endpoints.ScalerType.RequestCount"/> (RunPod's meaning).</summary>
+    /// <summary>
+    /// <see cref="Contracts.Endpoints.ScalerType.QueueDelay"/> or
+    /// <see cref="Contracts.Endpoints.ScalerType.RequestCount"/> (RunPod's meaning).
+    /// </summary>
     public string ScalerType { get; set; } = Contracts.Endpoints.ScalerType.QueueDelay;
 
     public int ScalerValue { get; set; } = 4;

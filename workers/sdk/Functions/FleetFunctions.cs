@@ -20,20 +20,27 @@ public static class FleetFunctions
     public static Task<int> RunAsync(string[] args) => RunAsync(args, configure: null);
 
     /// <param name="args">The program's arguments (configuration, or <c>--manifest</c>).</param>
-    /// <param name="configure">Adds what the handlers need, e.g. <c>w =&gt; w.AddFleetGpu()</c> (Fleet.Gpu) or services of your own.</param>
+    /// <param name="configure">
+    /// Adds what the handlers need, e.g. <c>w =&gt; w.AddFleetGpu()</c> (Fleet.Gpu) or services of your own.
+    /// </param>
     public static Task<int> RunAsync(string[] args, Action<IHostApplicationBuilder>? configure) =>
-        RunAsync(Assembly.GetEntryAssembly() ?? throw new InvalidOperationException("No entry assembly: call RunAsync from a program's Main."),
+        RunAsync(
+            Assembly.GetEntryAssembly() ?? throw new InvalidOperationException("No entry assembly: call RunAsync from a program's Main."),
             args, configure, CancellationToken.None);
 
-    /// <summary>As <see cref="RunAsync(string[], Action{IHostApplicationBuilder}?)"/> for the functions of <paramref name="assembly"/>.</summary>
-    public static async Task<int> RunAsync(Assembly assembly, string[] args, Action<IHostApplicationBuilder>? configure, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="RunAsync(string[], Action{IHostApplicationBuilder}?)"/> for the functions of <paramref name="assembly"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        Assembly assembly, string[] args, Action<IHostApplicationBuilder>? configure, CancellationToken cancellationToken)
     {
         if (args.Contains(FleetNames.ManifestArgument, StringComparer.Ordinal))
         {
             return await WriteManifestAsync(assembly, Console.Out, Console.Error);
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var functions = FunctionDeclaration.FromAssembly(assembly);
         // The declared environment, as defaults: a worker the fleet starts has it in its environment
         // (which wins); one started by hand gets it here. A variable two functions give different
@@ -52,7 +59,9 @@ public static class FleetFunctions
         return Environment.ExitCode;
     }
 
-    /// <summary>Writes the manifest of <paramref name="assembly"/> as JSON; 0, or <see cref="InvalidDeclarationExitCode"/> with the reason.</summary>
+    /// <summary>
+    /// Writes the manifest of <paramref name="assembly"/> as JSON; 0, or <see cref="InvalidDeclarationExitCode"/> with the reason.
+    /// </summary>
     public static async Task<int> WriteManifestAsync(Assembly assembly, TextWriter output, TextWriter error)
     {
         try

@@ -42,9 +42,10 @@ public sealed class FunctionDeclaration
         var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in handlerType.GetCustomAttributes<FleetEnvAttribute>())
         {
-            if (string.IsNullOrEmpty(variable.Name) || variable.Name.Contains('=', StringComparison.Ordinal) || variable.Name.Contains('\0', StringComparison.Ordinal))
+            if (string.IsNullOrEmpty(variable.Name) || variable.Name.AsSpan().ContainsAny('=', '\0'))
             {
-                throw new InvalidOperationException($"{handlerType.Name}: [FleetEnv] name '{variable.Name}' is not an environment variable name.");
+                throw new InvalidOperationException(
+                    $"{handlerType.Name}: [FleetEnv] name '{variable.Name}' is not an environment variable name.");
             }
 
             if (!env.TryAdd(variable.Name, variable.Value))
@@ -56,11 +57,14 @@ public sealed class FunctionDeclaration
         var declaration = new FunctionDeclaration(contract, function, env);
         var errors = new FleetOptionsValidator().Validate(null, new FleetOptions { Endpoints = [declaration.ToEndpointDefinition()] });
         return errors.Failed
-            ? throw new InvalidOperationException($"{handlerType.Name}: [FleetFunction(\"{function.Name}\")] is invalid: {errors.FailureMessage}")
+            ? throw new InvalidOperationException(
+                $"{handlerType.Name}: [FleetFunction(\"{function.Name}\")] is invalid: {errors.FailureMessage}")
             : declaration;
     }
 
-    /// <summary>Every <c>[FleetFunction]</c> class of <paramref name="assembly"/>, by name; two functions of one name are refused.</summary>
+    /// <summary>
+    /// Every <c>[FleetFunction]</c> class of <paramref name="assembly"/>, by name; two functions of one name are refused.
+    /// </summary>
     public static IReadOnlyList<FunctionDeclaration> FromAssembly(Assembly assembly)
     {
         var functions = assembly.GetTypes()
@@ -71,7 +75,8 @@ public sealed class FunctionDeclaration
         var twice = functions.GroupBy(f => f.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return twice is null
             ? functions
-            : throw new InvalidOperationException($"Function '{twice.Key}' is declared by {string.Join(" and ", twice.Select(f => f.HandlerType.Name))}.");
+            : throw new InvalidOperationException(
+                $"Function '{twice.Key}' is declared by {string.Join(" and ", twice.Select(f => f.HandlerType.Name))}.");
     }
 
     /// <summary>The function's entry in its project's manifest, with the JSON schemas of its input and output.</summary>

@@ -28,7 +28,8 @@ internal sealed class FunctionWarmup(
         var unserved = handlers.Handlers.Except(served.Entries.Select(e => e.Endpoint.Handler), StringComparer.Ordinal).Order().ToList();
         if (unserved.Count > 0)
         {
-            log.LogInformation("Not served by this worker (Worker:Endpoints, Worker:Hardware or no endpoint): {Functions}", string.Join(", ", unserved));
+            log.LogInformation(
+                "Not served by this worker (Worker:Endpoints, Worker:Hardware or no endpoint): {Functions}", string.Join(", ", unserved));
         }
     }
 

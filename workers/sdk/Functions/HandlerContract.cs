@@ -31,7 +31,8 @@ internal sealed record HandlerContract(Type HandlerType, Type InputType, Type Ou
         }
 
         var name = declared ?? named ?? throw new InvalidOperationException(
-            $"{handlerType.Name} has no [FleetFunction(\"name\")] (and its input {input.Name} no [HandlerInput] attribute naming its handler).");
+            $"{handlerType.Name} has no [FleetFunction(\"name\")] "
+            + $"(and its input {input.Name} no [HandlerInput] attribute naming its handler).");
         return new HandlerContract(handlerType, input, output, name);
     }
 }

@@ -20,7 +20,8 @@ public static class FunctionTestHost
     public static JsonSerializerOptions ClientJson { get; } = new(JsonSerializerDefaults.Web);
 
     /// <summary>A host for several runs (the handler built and initialized once).</summary>
-    public static FunctionTestHost<THandler, TInput, TOutput> Create<THandler, TInput, TOutput>(Action<FunctionTestOptions>? configure = null)
+    public static FunctionTestHost<THandler, TInput, TOutput> Create<THandler, TInput, TOutput>(
+        Action<FunctionTestOptions>? configure = null)
         where THandler : class, IJobHandler<TInput, TOutput>
     {
         var options = new FunctionTestOptions();

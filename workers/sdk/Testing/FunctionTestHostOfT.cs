@@ -20,7 +20,9 @@ public sealed class FunctionTestHost<THandler, TInput, TOutput> : IAsyncDisposab
 
     internal FunctionTestHost(FunctionTestOptions options)
     {
-        var function = typeof(THandler).GetCustomAttribute<FleetFunctionAttribute>() is null ? null : FunctionDeclaration.From(typeof(THandler));
+        var function = typeof(THandler).IsDefined(typeof(FleetFunctionAttribute), inherit: false)
+            ? FunctionDeclaration.From(typeof(THandler))
+            : null;
         // The declared environment as configuration, as a worker started by hand has it (Section__Key is Section:Key).
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection((function?.Env ?? new Dictionary<string, string>())
@@ -90,7 +92,8 @@ public sealed class FunctionTestHost<THandler, TInput, TOutput> : IAsyncDisposab
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new FunctionFailedException(e.Message, e.GetType().Name, e is PermanentJobException, timedOut: false, progress, chunks, e);
+            throw new FunctionFailedException(
+                e.Message, e.GetType().Name, e is PermanentJobException, timedOut: false, progress, chunks, e);
         }
 
         return new FunctionTestResult<TOutput>(output.Deserialize<TOutput>(FunctionTestHost.ClientJson)!, output, progress, chunks);

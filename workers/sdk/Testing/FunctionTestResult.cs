@@ -12,6 +12,8 @@ public sealed record FunctionTestResult<TOutput>(
     IReadOnlyList<FunctionProgress> Progress,
     IReadOnlyList<JsonElement> Chunks)
 {
-    /// <summary>The streamed chunks read back as <typeparamref name="TChunk"/>, as <c>FleetJob.StreamAsync&lt;TChunk&gt;</c> reads them.</summary>
+    /// <summary>
+    /// The streamed chunks read back as <typeparamref name="TChunk"/>, as <c>FleetJob.StreamAsync&lt;TChunk&gt;</c> reads them.
+    /// </summary>
     public IReadOnlyList<TChunk> ChunksAs<TChunk>() => [.. Chunks.Select(c => c.Deserialize<TChunk>(FunctionTestHost.ClientJson)!)];
 }
