@@ -129,6 +129,16 @@ public sealed class FunctionDeclarationTests
         Assert.Equal(FunctionDeclaration.From(typeof(Defaults)).ToEndpointDefinition(), endpoints.Single(e => e.Id == "defaults"));
     }
 
+    [Fact]
+    public void Declared_environment_becomes_configuration_defaults_unless_two_functions_disagree()
+    {
+        var defaults = FunctionDeclaration.EnvironmentDefaults(
+            [FunctionDeclaration.From(typeof(Everything)), FunctionDeclaration.From(typeof(OtherModel))]);
+
+        // Gpu__Device is configuration key Gpu:Device; MODEL_SIZE is small for one and large for the other.
+        Assert.Equal([KeyValuePair.Create("Gpu:Device", (string?)"cpu")], defaults);
+    }
+
     internal sealed record Numbers(int Value);
 
     private abstract class Returns : IJobHandler<Numbers, Numbers>
@@ -145,6 +155,10 @@ public sealed class FunctionDeclarationTests
     [FleetEnv("MODEL_SIZE", "small")]
     [FleetEnv("Gpu__Device", "cpu")]
     private sealed class Everything : Returns;
+
+    [FleetFunction("other-model")]
+    [FleetEnv("MODEL_SIZE", "large")]
+    private sealed class OtherModel : Returns;
 
     [FleetFunction("min-over-max", WorkersMin = 3, WorkersMax = 1)]
     private sealed class MoreMinThanMax : Returns;

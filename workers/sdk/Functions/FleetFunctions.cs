@@ -42,13 +42,9 @@ public static class FleetFunctions
         var builder = Host.CreateApplicationBuilder(
             new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var functions = FunctionDeclaration.FromAssembly(assembly);
-        // The declared environment, as defaults: a worker the fleet starts has it in its environment
-        // (which wins); one started by hand gets it here. A variable two functions give different
-        // values is left to the environment.
-        var defaults = functions.SelectMany(f => f.Env).GroupBy(e => e.Key, StringComparer.Ordinal)
-            .Where(g => g.Select(e => e.Value).Distinct(StringComparer.Ordinal).Count() == 1)
-            .Select(g => KeyValuePair.Create(g.Key.Replace("__", ":", StringComparison.Ordinal), (string?)g.First().Value));
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
+        // First, so the environment and every other source win over the declared values.
+        var declaredEnvironment = new MemoryConfigurationSource { InitialData = FunctionDeclaration.EnvironmentDefaults(functions) };
+        builder.Configuration.Sources.Insert(0, declaredEnvironment);
 
         builder.AddFleetWorker();
         builder.Services.AddFleetFunctions(functions);

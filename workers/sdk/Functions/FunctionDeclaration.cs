@@ -79,6 +79,18 @@ public sealed class FunctionDeclaration
                 $"Function '{twice.Key}' is declared by {string.Join(" and ", twice.Select(f => f.HandlerType.Name))}.");
     }
 
+    /// <summary>
+    /// The declared environment as configuration defaults: a worker the fleet starts has it in its
+    /// environment, one started by hand (or the test host) gets it from here. <c>Section__Key</c> is
+    /// <c>Section:Key</c>, as for environment variables; a variable two functions give different
+    /// values is left out, to the environment.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string?>> EnvironmentDefaults(IEnumerable<FunctionDeclaration> functions) =>
+        functions.SelectMany(f => f.Env)
+            .GroupBy(e => e.Key, StringComparer.Ordinal)
+            .Where(g => g.Select(e => e.Value).Distinct(StringComparer.Ordinal).Count() == 1)
+            .Select(g => KeyValuePair.Create(g.Key.Replace("__", ":", StringComparison.Ordinal), (string?)g.First().Value));
+
     /// <summary>The function's entry in its project's manifest, with the JSON schemas of its input and output.</summary>
     public FunctionManifest ToManifest() => Resources() with
     {

@@ -23,10 +23,9 @@ public sealed class FunctionTestHost<THandler, TInput, TOutput> : IAsyncDisposab
         var function = typeof(THandler).IsDefined(typeof(FleetFunctionAttribute), inherit: false)
             ? FunctionDeclaration.From(typeof(THandler))
             : null;
-        // The declared environment as configuration, as a worker started by hand has it (Section__Key is Section:Key).
+        // The declared environment as configuration, as a worker started by hand has it.
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection((function?.Env ?? new Dictionary<string, string>())
-                .Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value)))
+            .AddInMemoryCollection(FunctionDeclaration.EnvironmentDefaults(function is null ? [] : [function]))
             .AddInMemoryCollection(options.Settings)
             .Build();
         var services = new ServiceCollection();
