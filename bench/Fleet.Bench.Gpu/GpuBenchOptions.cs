@@ -1,5 +1,5 @@
 using System.Globalization;
-using Fleet.Worker.Gpu;
+using Fleet.Gpu;
 
 namespace Fleet.Bench.Gpu;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Fleet.Gpu;
 using Fleet.Worker.Gpu;
-using Fleet.Worker.Gpu.Devices;
 using Fleet.Worker.Gpu.Kernels;
 using Fleet.Worker.Gpu.Models;
 using ILGPU.Runtime;
@@ -18,7 +18,7 @@ public static class GpuBenchRunner
 {
     public static int Run(GpuBenchOptions options, TextWriter output)
     {
-        using var device = GpuWorkerDevice.Create(options.Device);
+        using var device = GpuDevice.Create(options.Device);
         var kernel = new MatmulKernel(device);
         output.WriteLine(Invariant($"fleet-bench-gpu: device {device.Name} (ILGPU {device.Accelerator.Name}, {device.Accelerator.AcceleratorType}), {Environment.ProcessorCount} CPU cores"));
 
@@ -52,7 +52,8 @@ public static class GpuBenchRunner
 
     private sealed record IlgpuResult(double? Gflops, string? Note);
 
-    private static Dictionary<int, IlgpuResult> IlgpuMatmul(GpuWorkerDevice device, MatmulKernel kernel, GpuBenchOptions options, TextWriter output)
+    private static Dictionary<int, IlgpuResult> IlgpuMatmul(
+        GpuDevice device, MatmulKernel kernel, GpuBenchOptions options, TextWriter output)
     {
         var results = new Dictionary<int, IlgpuResult>();
         bool onCpu = device.Accelerator.AcceleratorType == AcceleratorType.CPU;
@@ -116,7 +117,7 @@ public static class GpuBenchRunner
         return results;
     }
 
-    private static object MlpLatency(GpuWorkerDevice device, GpuBenchOptions options, TextWriter output)
+    private static object MlpLatency(GpuDevice device, GpuBenchOptions options, TextWriter output)
     {
         var settings = new GpuOptions { DataDirectory = Path.Combine(Path.GetTempPath(), "fleet-bench-gpu") };
         using var model = MlpModelFactory.Create(settings, device.TorchDevice, NullLogger.Instance);

@@ -1,5 +1,6 @@
 using Fleet.Cli;
 using Fleet.Cli.Commands;
+using Fleet.Cli.Deploy;
 using Fleet.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -25,6 +26,10 @@ app.Configure(config =>
         .WithExample("map", "echo", "inputs.jsonl");
     config.AddCommand<JobsCommand>("jobs").WithDescription("List an endpoint's dead letters (FAILED, TIMED_OUT).");
     config.AddCommand<RedriveCommand>("redrive").WithDescription("Queue an endpoint's dead letters again.");
+    config.AddCommand<DeployCommand>("deploy")
+        .WithDescription(
+            "Publish a function project, upload it as one package and create or update its endpoints (--dry-run: print what it would do).")
+        .WithExample("deploy", "samples/summarize/Summarize", "--dry-run");
     config.CancellationExitCode(130);
     config.SetExceptionHandler((exception, _) =>
     {

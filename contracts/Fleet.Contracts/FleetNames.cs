@@ -33,6 +33,21 @@ public static class FleetNames
     /// <summary>Configuration section holding the endpoint definitions.</summary>
     public const string EndpointsSection = "Fleet";
 
+    /// <summary>
+    /// The argument that makes a function project's entry point print its manifest
+    /// (<see cref="Functions.ProjectManifest"/>, JSON on stdout) and exit without connecting to anything.
+    /// </summary>
+    public const string ManifestArgument = "--manifest";
+
+    /// <summary>Packages of published function projects: <c>PUT /v1/packages/{sha256}</c> stores one (a zip, admin key).</summary>
+    public const string PackagesRoute = "v1/packages";
+
+    /// <summary>Endpoints: <c>PUT /v1/endpoints/{name}</c> creates or updates one (<see cref="Functions.EndpointDeployment"/>).</summary>
+    public const string EndpointsRoute = "v1/endpoints";
+
+    /// <summary>The content type of a package upload.</summary>
+    public const string PackageContentType = "application/zip";
+
     /// <summary>The diagnostic endpoint every fleet ships (API.md).</summary>
     public const string EchoEndpoint = "echo";
 }

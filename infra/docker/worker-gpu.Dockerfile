@@ -12,18 +12,19 @@ ARG TORCH_BACKEND=cpu
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG TORCH_BACKEND
 WORKDIR /src
-# Restore layer: only the files restore reads (the GPU csproj imports build/*.targets),
-# so code edits reuse the cached packages (libtorch is several GB for cuda).
+# Restore layer: only the files restore reads (the GPU projects import Fleet.Gpu's buildTransitive
+# targets), so code edits reuse the cached packages (libtorch is several GB for cuda).
 COPY Directory.Build.props Directory.Packages.props global.json .editorconfig ./
 COPY contracts/Fleet.Contracts/Fleet.Contracts.csproj contracts/Fleet.Contracts/
 COPY contracts/Fleet.ServiceDefaults/Fleet.ServiceDefaults.csproj contracts/Fleet.ServiceDefaults/
 COPY workers/sdk/Fleet.Worker.Sdk.csproj workers/sdk/
+COPY workers/Fleet.Gpu/Fleet.Gpu.csproj workers/Fleet.Gpu/
+COPY workers/Fleet.Gpu/buildTransitive/ workers/Fleet.Gpu/buildTransitive/
 COPY workers/gpu/Fleet.Worker.Gpu.csproj workers/gpu/
-COPY workers/gpu/build/ workers/gpu/build/
 RUN dotnet restore workers/gpu/Fleet.Worker.Gpu.csproj -r linux-x64 -p:TorchBackend=$TORCH_BACKEND
 COPY . .
 # Build and run images share a distro (libstdc++ from GCC >= 13), so the TorchSharp ELF patch
-# in Fleet.TorchSharp.targets ("auto") correctly does nothing here.
+# in Fleet.Gpu.targets ("auto") correctly does nothing here.
 RUN dotnet publish workers/gpu/Fleet.Worker.Gpu.csproj -c Release --no-restore \
       -r linux-x64 --self-contained false -o /app -p:UseAppHost=false -p:TorchBackend=$TORCH_BACKEND
 

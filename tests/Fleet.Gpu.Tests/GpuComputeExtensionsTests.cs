@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Fleet.Contracts;
+using Fleet.Gpu;
 using Fleet.Gpu.Tests.Support;
 using Fleet.Worker.Gpu;
-using Fleet.Worker.Gpu.Devices;
+using Fleet.Worker.Gpu.Handlers;
 using Fleet.Worker.Sdk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,9 +19,9 @@ public sealed class GpuComputeExtensionsTests
     [Fact]
     public async Task A_gpu_worker_gets_the_device_the_kernels_the_model_and_three_handlers()
     {
-        await using var provider = Build((s, c) => s.AddGpuCompute(c), ("Gpu:Device", "cpu"));
+        await using var provider = Build((s, c) => s.AddGpuDevice(c).AddGpuKernelsAndModels(c), ("Gpu:Device", "cpu"));
 
-        var device = Assert.IsType<GpuWorkerDevice>(provider.GetRequiredService<IWorkerDevice>());
+        var device = Assert.IsType<GpuDevice>(provider.GetRequiredService<IWorkerDevice>());
         Assert.Equal("cpu", device.Name);
         Assert.Equal(Hardware.Gpu, device.Hardware);
         Assert.Null(device.ReadMemory());
@@ -35,17 +36,17 @@ public sealed class GpuComputeExtensionsTests
     public async Task A_cpu_worker_gets_the_same_handlers_on_the_cpu_and_keeps_its_own_device()
     {
         // Gpu:Device=cuda would fail at start on a machine without CUDA; the CPU variant ignores it.
-        await using var provider = Build((s, c) => s.AddGpuComputeOnCpu(c), ("Gpu:Device", "cuda"));
+        await using var provider = Build((s, c) => s.AddGpuDeviceOnCpu(c).AddGpuKernelsAndModels(c), ("Gpu:Device", "cuda"));
 
         Assert.IsType<CpuWorkerDevice>(provider.GetRequiredService<IWorkerDevice>());
-        Assert.Equal("cpu", provider.GetRequiredService<GpuWorkerDevice>().Name);
+        Assert.Equal("cpu", provider.GetRequiredService<GpuDevice>().Name);
         Assert.Equal(["matmul", "mlp", "vector"], provider.GetRequiredService<JobHandlerRegistry>().Handlers.Order());
     }
 
     [Fact]
     public async Task A_bad_setting_is_refused_naming_it()
     {
-        await using var provider = Build((s, c) => s.AddGpuComputeOnCpu(c), ("Gpu:MatmulMaxDim", "0"));
+        await using var provider = Build((s, c) => s.AddGpuDeviceOnCpu(c).AddGpuKernelsAndModels(c), ("Gpu:MatmulMaxDim", "0"));
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<GpuOptions>>().Value);
         Assert.Contains("MatmulMaxDim", error.Message, StringComparison.Ordinal);
@@ -59,7 +60,7 @@ public sealed class GpuComputeExtensionsTests
     [InlineData("vector", """{"op": "sum", "x": [0.5, 0.25]}""", """{"result":0.75}""")]
     public async Task Runs_a_job_from_its_json_input_to_its_json_output(string handler, string input, string output)
     {
-        await using var provider = Build((s, c) => s.AddGpuComputeOnCpu(c));
+        await using var provider = Build((s, c) => s.AddGpuDeviceOnCpu(c).AddGpuKernelsAndModels(c));
         Assert.True(provider.GetRequiredService<JobHandlerRegistry>().TryGet(handler, out var invoker));
 
         var result = await invoker.InvokeAsync(provider, JsonDocument.Parse(input).RootElement, Jobs.Context(), CancellationToken.None);
@@ -70,7 +71,7 @@ public sealed class GpuComputeExtensionsTests
     [Fact]
     public async Task Runs_an_mlp_job_from_its_json_input()
     {
-        await using var provider = Build((s, c) => s.AddGpuComputeOnCpu(c));
+        await using var provider = Build((s, c) => s.AddGpuDeviceOnCpu(c).AddGpuKernelsAndModels(c));
         Assert.True(provider.GetRequiredService<JobHandlerRegistry>().TryGet("mlp", out var invoker));
         var input = JsonSerializer.SerializeToElement(new { inputs = new[] { new float[64], new float[64] } });
 
@@ -92,6 +93,8 @@ public sealed class GpuComputeExtensionsTests
         // What the worker SDK registers for every worker, before the host adds its compute.
         services.AddSingleton<IWorkerDevice, CpuWorkerDevice>();
         services.AddSingleton<JobHandlerRegistry>();
+        // What FleetFunctions.RunAsync registers: the functions declared in the worker's assembly.
+        services.AddFleetFunctions(typeof(MlpHandler).Assembly);
         addCompute(services, configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -1,7 +1,4 @@
-using Fleet.Worker.Cpu.Handlers;
 using Fleet.Worker.Sdk;
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddFleetWorker();
-builder.Services.AddJobHandler<EchoHandler>();
-builder.Build().Run();
+// Serves the functions declared in this project (echo), as any user's function project does.
+return await FleetFunctions.RunAsync(args);

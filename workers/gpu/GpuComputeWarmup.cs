@@ -1,4 +1,4 @@
-using Fleet.Worker.Gpu.Devices;
+using Fleet.Gpu;
 using Fleet.Worker.Gpu.Kernels;
 using Fleet.Worker.Gpu.Models;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +11,7 @@ namespace Fleet.Worker.Gpu;
 /// device or weights file stops the worker at once instead of failing its first job.
 /// </summary>
 internal sealed class GpuComputeWarmup(
-    GpuWorkerDevice device,
+    GpuDevice device,
     MatmulKernel matmul,
     VectorKernels vectors,
     MlpModel model,
@@ -20,7 +20,8 @@ internal sealed class GpuComputeWarmup(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         log.LogInformation(
-            "GPU compute ready on {Device}: matmul kernel ({Tiling} tiling, {Tile}x{Tile} tiles), vector kernels ({GroupSize} threads a group), MLP {Shape} on TorchSharp {TorchDevice}",
+            "GPU compute ready on {Device}: matmul kernel ({Tiling} tiling, {Tile}x{Tile} tiles), " +
+            "vector kernels ({GroupSize} threads a group), MLP {Shape} on TorchSharp {TorchDevice}",
             device.Name, matmul.Tiling, matmul.TileSize, matmul.TileSize, vectors.GroupSize, model.Shape, model.Device);
         return Task.CompletedTask;
     }

@@ -2,20 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Fleet.Worker.Gpu;
 
-/// <summary>Section <c>Gpu</c>: the compute device, the kernels' limits and the MLP model.</summary>
+/// <summary>
+/// Section <c>Gpu</c>: the kernels' limits and the MLP model. The device settings of the same section
+/// (<c>Device</c>, <c>AdvertisedMemoryMb</c>) are Fleet.Gpu's <see cref="Fleet.Gpu.GpuDeviceOptions"/>.
+/// </summary>
 public sealed class GpuOptions
 {
     public const string Section = "Gpu";
-
-    /// <summary><c>auto</c> (CUDA where present, else the CPU), <c>cpu</c>, or <c>cuda</c> (fail at start without one).</summary>
-    public GpuDeviceMode Device { get; set; } = GpuDeviceMode.Auto;
-
-    /// <summary>
-    /// Free memory (MB) to report when the device cannot report its own (the CPU device). Lets the
-    /// gateway's memory-aware routing be run and tested on machines without a GPU; unset on a GPU.
-    /// </summary>
-    [Range(0, 1 << 24)]
-    public long? AdvertisedMemoryMb { get; set; }
 
     /// <summary>Largest m, k or n a <c>matmul</c> job may have.</summary>
     [Range(1, 65_536)]

@@ -21,7 +21,8 @@ public sealed class HeartbeatService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        log.LogInformation("Worker {WorkerId} ready on device {Device}, serving {Queues}", worker.Id, device.Name, string.Join(", ", served.Queues));
+        log.LogInformation("Worker {WorkerId} ready on device {Device}, serving {Queues}", worker.Id, device.Name, string.Join(", ",
+            served.Queues));
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), time);
         do
         {

@@ -34,7 +34,8 @@ public sealed class JobContext(
     /// again from now, so a long job that keeps reporting is not cut off (Tensorlake's model).
     /// </summary>
     public Task ReportProgressAsync(string? message, double? percent, CancellationToken cancellationToken) =>
-        progress is null ? Task.CompletedTask : progress(message, percent is null ? null : Math.Clamp(percent.Value, 0, 100), cancellationToken);
+        progress is null ? Task.CompletedTask : progress(message, percent is null ? null : Math.Clamp(percent.Value, 0, 100),
+            cancellationToken);
 
     /// <summary>
     /// Streams one chunk to the client (<c>/stream/{id}</c>). Returns once the broker holds it, so

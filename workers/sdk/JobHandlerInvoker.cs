@@ -9,6 +9,9 @@ public abstract class JobHandlerInvoker(string handler)
 {
     public string Handler { get; } = handler;
 
+    /// <summary>Builds the handler (a singleton) and runs its <see cref="IFunctionInitializer"/>, if it has one.</summary>
+    public abstract Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken);
+
     public abstract Task<JsonElement> InvokeAsync(
         IServiceProvider services, JsonElement input, JobContext context, CancellationToken cancellationToken);
 }
@@ -16,6 +19,14 @@ public abstract class JobHandlerInvoker(string handler)
 internal sealed class JobHandlerInvoker<THandler, TInput, TOutput>(string handler) : JobHandlerInvoker(handler)
     where THandler : IJobHandler<TInput, TOutput>
 {
+    public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetRequiredService<THandler>() is IFunctionInitializer initializer)
+        {
+            await initializer.InitializeAsync(cancellationToken);
+        }
+    }
+
     public override async Task<JsonElement> InvokeAsync(
         IServiceProvider services, JsonElement input, JobContext context, CancellationToken cancellationToken)
     {

@@ -107,7 +107,8 @@ public sealed class JobRunner(
         var cancellationToken = attempt.Token;
         if (!handlers.TryGet(job.Handler, out var invoker))
         {
-            return Failed(job, startedAt, $"this worker has no handler '{job.Handler}'", "UnknownHandler", timedOut: false, permanent: true);
+            return Failed(job, startedAt, $"this worker has no handler '{job.Handler}'", "UnknownHandler", timedOut: false,
+                permanent: true);
         }
 
         try
@@ -129,7 +130,8 @@ public sealed class JobRunner(
             // execution timeout fired.
             if (cancelled.Drops(job.JobId, job.Attempt))
             {
-                log.LogInformation("Job {JobId} attempt {Attempt} was stopped: cancelled, or superseded by a later attempt", job.JobId, job.Attempt);
+                log.LogInformation("Job {JobId} attempt {Attempt} was stopped: cancelled, or superseded by a later attempt", job.JobId,
+                    job.Attempt);
                 return null;
             }
 
@@ -161,7 +163,8 @@ public sealed class JobRunner(
             catch (Exception e) when (e is not ObjectDisposedException)
             {
                 var delay = TimeSpan.FromMilliseconds(Math.Min(s_publishRetryCap.TotalMilliseconds, 100 * Math.Pow(2, failures)));
-                log.LogWarning("Reporting {Outcome} failed ({Error}); trying again in {Delay} ms", outcome.GetType().Name, e.Message, delay.TotalMilliseconds);
+                log.LogWarning("Reporting {Outcome} failed ({Error}); trying again in {Delay} ms", outcome.GetType().Name, e.Message,
+                    delay.TotalMilliseconds);
                 await Task.Delay(delay, time);
             }
         }

@@ -4,7 +4,8 @@ using MassTransit;
 namespace Fleet.Worker.Sdk;
 
 /// <summary>Remembers jobs the gateway cancelled and attempts it superseded, and stops those that run here.</summary>
-public sealed class JobsCancelledConsumer(CancelledJobs cancelled, RunningJobs running) : IConsumer<JobsCancelled>, IConsumer<AttemptsSuperseded>
+public sealed class JobsCancelledConsumer(CancelledJobs cancelled, RunningJobs running) : IConsumer<JobsCancelled>,
+    IConsumer<AttemptsSuperseded>
 {
     public Task Consume(ConsumeContext<JobsCancelled> context)
     {

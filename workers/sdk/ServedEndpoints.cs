@@ -14,6 +14,14 @@ public sealed class ServedEndpoints
     public ServedEndpoints(EndpointCatalog catalog, JobHandlerRegistry handlers, IWorkerDevice device, IOptions<WorkerOptions> options)
     {
         var wanted = options.Value.Endpoints;
+        var hardware = options.Value.Hardware ?? device.Hardware;
+        if (hardware == Hardware.Gpu && device.Hardware != Hardware.Gpu)
+        {
+            throw new InvalidOperationException(
+                "Worker:Hardware is Gpu, but this worker has no GPU device: add one "
+                + "(Fleet.Gpu: FleetFunctions.RunAsync(args, w => w.AddFleetGpu())).");
+        }
+
         var served = new List<(EndpointDefinition, string)>();
         foreach (var endpoint in catalog.All)
         {
@@ -22,11 +30,11 @@ public sealed class ServedEndpoints
                 continue;
             }
 
-            if (endpoint.Hardware == device.Hardware)
+            if (endpoint.Hardware == hardware)
             {
-                served.Add((endpoint, FleetNames.JobQueue(endpoint.Id, device.Hardware)));
+                served.Add((endpoint, FleetNames.JobQueue(endpoint.Id, hardware)));
             }
-            else if (device.Hardware == Hardware.Cpu && endpoint.CpuFallback)
+            else if (hardware == Hardware.Cpu && endpoint.CpuFallback)
             {
                 served.Add((endpoint, FleetNames.JobQueue(endpoint.Id, Hardware.Cpu)));
             }
@@ -34,7 +42,8 @@ public sealed class ServedEndpoints
 
         foreach (var id in wanted.Where(id => !served.Any(s => s.Item1.Id == id)))
         {
-            throw new InvalidOperationException($"Worker:Endpoints names '{id}', which is not an endpoint this worker can serve (unknown, wrong hardware or no handler).");
+            throw new InvalidOperationException(
+                $"Worker:Endpoints names '{id}', which is not an endpoint this worker can serve (unknown, wrong hardware or no handler).");
         }
 
         Entries = served;

@@ -14,7 +14,8 @@ public static class WorkerHostExtensions
     /// Makes this host a Fleet worker: one receive endpoint per served queue, each limited to its
     /// endpoint's concurrency, a private broadcast queue for cancellations, and heartbeats. On
     /// SIGTERM it drains: no new jobs, the running ones end, then it exits.
-    /// Register the device (<see cref="IWorkerDevice"/>, CPU by default) and the handlers too.
+    /// Register the device (<see cref="IWorkerDevice"/>, CPU by default) and the handlers too
+    /// (<see cref="FleetFunctions.RunAsync(string[])"/> does both for a function project).
     /// </summary>
     public static IHostApplicationBuilder AddFleetWorker(this IHostApplicationBuilder builder)
     {
@@ -29,7 +30,8 @@ public static class WorkerHostExtensions
         {
             var configured = sp.GetRequiredService<IOptions<WorkerOptions>>().Value.Id;
             var hardware = sp.GetRequiredService<IWorkerDevice>().Hardware.ToString().ToLowerInvariant();
-            return new WorkerIdentity(string.IsNullOrEmpty(configured) ? $"{hardware}-{Environment.MachineName}-{Environment.ProcessId}" : configured);
+            return new WorkerIdentity(string.IsNullOrEmpty(configured)
+                ? $"{hardware}-{Environment.MachineName}-{Environment.ProcessId}" : configured);
         });
         builder.Services.AddSingleton<JobHandlerRegistry>();
         builder.Services.AddSingleton<ServedEndpoints>();
@@ -40,8 +42,12 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<JobRunner>();
         // A drain waits for the longest job this worker may run, not the host's default 30 s.
         builder.Services.AddOptions<HostOptions>().Configure<ServedEndpoints>((host, served) =>
-            host.ShutdownTimeout = TimeSpan.FromMilliseconds(served.Entries.Select(e => (double)e.Endpoint.ExecutionTimeoutMs).DefaultIfEmpty(0).Max())
+            host.ShutdownTimeout = TimeSpan.FromMilliseconds(served.Entries.Select(e => (
+                double)e.Endpoint.ExecutionTimeoutMs).DefaultIfEmpty(0).Max())
                 + TimeSpan.FromSeconds(30));
+
+        // Before the bus, the heartbeats and the job queues: handlers are built and initialized first.
+        builder.Services.AddHostedService<FunctionWarmup>();
 
         builder.Services.AddMassTransit(bus =>
         {

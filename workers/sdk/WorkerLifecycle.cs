@@ -34,7 +34,8 @@ public sealed class WorkerLifecycle(IHostApplicationLifetime host, ILogger<Worke
     public void StopForRunawayHandler(Guid jobId, TimeSpan grace)
     {
         log.LogError(
-            "The handler of job {JobId} ignored its cancellation for {Grace} s; this worker takes no more jobs and exits after its other jobs end",
+            "The handler of job {JobId} ignored its cancellation for {Grace} s; this worker takes no more jobs and exits " +
+            "after its other jobs end",
             jobId, grace.TotalSeconds);
         Environment.ExitCode = RunawayHandlerExitCode;
         StopTakingWork();

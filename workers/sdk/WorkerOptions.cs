@@ -19,6 +19,13 @@ public sealed class WorkerOptions
     [MinLength(FleetSettings.MinKeyLength)]
     public string Key { get; set; } = "";
 
+    /// <summary>
+    /// The hardware of the queues this worker serves; unset: its device's. <c>Cpu</c> on a worker with
+    /// a GPU device library (Fleet.Gpu) makes it a CPU worker: it computes on the CPU and serves CPU
+    /// endpoints and the CPU-fallback queues of GPU endpoints. The autoscaler sets it per pool.
+    /// </summary>
+    public Hardware? Hardware { get; set; }
+
     /// <summary>Endpoints to serve; empty means every endpoint whose handler this worker has.</summary>
     public List<string> Endpoints { get; set; } = [];
 

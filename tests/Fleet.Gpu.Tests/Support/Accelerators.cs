@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using Fleet.Gpu;
 using Fleet.Worker.Gpu;
-using Fleet.Worker.Gpu.Devices;
 using Fleet.Worker.Gpu.Kernels;
 using TorchSharp;
 
@@ -15,13 +15,13 @@ public static class Accelerators
     public const string Cpu = "cpu";
     public const string Cuda = "cuda";
 
-    private static readonly Lazy<string?> s_whyNoIlgpuCuda = new(GpuWorkerDevice.WhyNoCuda);
+    private static readonly Lazy<string?> s_whyNoIlgpuCuda = new(GpuDevice.WhyNoCuda);
     private static readonly Lazy<string?> s_whyNoTorchCuda = new(() =>
         torch.cuda.is_available()
             ? null
             : "TorchSharp cannot use CUDA here: no CUDA device, or libtorch built for the CPU (the CUDA build needs -p:TorchBackend=cuda)");
 
-    private static readonly ConcurrentDictionary<string, Lazy<GpuWorkerDevice>> s_devices = new();
+    private static readonly ConcurrentDictionary<string, Lazy<GpuDevice>> s_devices = new();
     private static readonly ConcurrentDictionary<string, Lazy<MatmulKernel>> s_matmul = new();
     private static readonly ConcurrentDictionary<string, Lazy<VectorKernels>> s_vector = new();
 
@@ -34,9 +34,9 @@ public static class Accelerators
         _ => $"unknown accelerator '{accelerator}'",
     };
 
-    public static GpuWorkerDevice Device(string accelerator) =>
-        s_devices.GetOrAdd(accelerator, a => new Lazy<GpuWorkerDevice>(() =>
-            GpuWorkerDevice.Create(a == Cuda ? GpuDeviceMode.Cuda : GpuDeviceMode.Cpu))).Value;
+    public static GpuDevice Device(string accelerator) =>
+        s_devices.GetOrAdd(accelerator, a => new Lazy<GpuDevice>(() =>
+            GpuDevice.Create(a == Cuda ? GpuDeviceMode.Cuda : GpuDeviceMode.Cpu))).Value;
 
     public static MatmulKernel Matmul(string accelerator) =>
         s_matmul.GetOrAdd(accelerator, a => new Lazy<MatmulKernel>(() => new MatmulKernel(Device(a)))).Value;

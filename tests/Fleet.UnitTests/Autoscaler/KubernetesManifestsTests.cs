@@ -5,6 +5,7 @@ using Fleet.Autoscaler.Kubernetes;
 using Fleet.Contracts;
 using Fleet.Contracts.Endpoints;
 using Fleet.ServiceDefaults;
+using Fleet.UnitTests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +17,9 @@ namespace Fleet.UnitTests.Autoscaler;
 /// </summary>
 public sealed partial class KubernetesManifestsTests
 {
-    private static readonly string s_root = FindRoot();
+    private static readonly string s_root = RepoFiles.Root;
     private static readonly string s_committed = Path.Combine(s_root, "infra", "k8s");
-    private static readonly IReadOnlyList<EndpointDefinition> s_endpoints = LoadEndpoints();
+    private static readonly IReadOnlyList<EndpointDefinition> s_endpoints = RepoFiles.InfraEndpoints();
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     [Fact]
@@ -112,24 +113,4 @@ public sealed partial class KubernetesManifestsTests
 
     [GeneratedRegex(@"^metadata:\n  name: (\S+)$", RegexOptions.Multiline)]
     private static partial Regex MetadataName();
-
-    private static IReadOnlyList<EndpointDefinition> LoadEndpoints()
-    {
-        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(s_root, "infra", "endpoints.json")).Build();
-        var options = configuration.GetSection(FleetNames.EndpointsSection).Get<FleetOptions>()!;
-        return new EndpointCatalog(Options.Create(options)).All;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Fleet.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Fleet.sln not found");
-    }
 }

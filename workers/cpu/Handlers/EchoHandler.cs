@@ -1,9 +1,12 @@
+using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Jobs.Echo;
 using Fleet.Worker.Sdk;
 
 namespace Fleet.Worker.Cpu.Handlers;
 
 /// <summary>The diagnostic handler of API.md: echoes, sleeps, fails or streams on request.</summary>
+[FleetFunction("echo", WorkersMin = 1, WorkersMax = 1, IdleTimeoutSeconds = 5, ScalerType = ScalerType.QueueDelay, ScalerValue = 4,
+    ExecutionTimeoutMs = 600_000, MaxAttempts = 1, ConcurrencyPerWorker = 64)]
 public sealed class EchoHandler : IJobHandler<EchoInput, EchoOutput>
 {
     public async Task<EchoOutput> HandleAsync(EchoInput input, JobContext context, CancellationToken cancellationToken)

@@ -53,7 +53,8 @@ internal static class JobArrays
             if (row is null || row.Length != width)
             {
                 throw new PermanentJobException(
-                    $"{field} is ragged: {field}[{r}] has {row?.Length.ToString() ?? "no"} values, {field}[0] has {width}; every row must have the same length");
+                    $"{field} is ragged: {field}[{r}] has {row?.Length.ToString() ?? "no"} values, {field}[0] has {width}; " +
+                    "every row must have the same length");
             }
 
             RequireFinite(row, $"{field}[{r}]");

@@ -1,3 +1,5 @@
+using Fleet.Contracts;
+using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Jobs.Matmul;
 using Fleet.Worker.Gpu.Kernels;
 using Fleet.Worker.Sdk;
@@ -6,6 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Worker.Gpu.Handlers;
 
 /// <summary><c>matmul</c>: C = A·B with the tiled ILGPU kernel, on CUDA or the CPU.</summary>
+[FleetFunction("matmul", Hardware = Hardware.Gpu, WorkersMin = 0, WorkersMax = 2, IdleTimeoutSeconds = 30,
+    ScalerType = ScalerType.RequestCount, ScalerValue = 8, ExecutionTimeoutMs = 120_000, MaxAttempts = 1, CpuFallback = true,
+    ConcurrencyPerWorker = 2)]
 public sealed class MatmulHandler(MatmulKernel kernel, IOptions<GpuOptions> options) : IJobHandler<MatmulInput, MatmulOutput>
 {
     public Task<MatmulOutput> HandleAsync(MatmulInput input, JobContext context, CancellationToken cancellationToken)
@@ -53,7 +58,8 @@ public sealed class MatmulHandler(MatmulKernel kernel, IOptions<GpuOptions> opti
         var values = JobArrays.DecodeFloat32(base64, base64Field);
         if (values.Length != (long)shape[0] * shape[1])
         {
-            throw new PermanentJobException($"{base64Field} holds {values.Length} values; {shapeField} [{shape[0]}, {shape[1]}] needs {(long)shape[0] * shape[1]}");
+            throw new PermanentJobException(
+                $"{base64Field} holds {values.Length} values; {shapeField} [{shape[0]}, {shape[1]}] needs {(long)shape[0] * shape[1]}");
         }
 
         return (values, shape[0], shape[1]);
@@ -63,7 +69,8 @@ public sealed class MatmulHandler(MatmulKernel kernel, IOptions<GpuOptions> opti
     {
         if (rows > maxDim || columns > maxDim)
         {
-            throw new PermanentJobException($"{field} is {rows}×{columns}: this worker multiplies matrices of at most {maxDim} rows and columns (Gpu:MatmulMaxDim)");
+            throw new PermanentJobException(
+                $"{field} is {rows}×{columns}: this worker multiplies matrices of at most {maxDim} rows and columns (Gpu:MatmulMaxDim)");
         }
     }
 }

@@ -1,3 +1,5 @@
+using Fleet.Contracts;
+using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Jobs.Mlp;
 using Fleet.Worker.Gpu.Models;
 using Fleet.Worker.Sdk;
@@ -6,6 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Worker.Gpu.Handlers;
 
 /// <summary><c>mlp</c>: runs a batch of rows through the worker's MLP with TorchSharp, on CUDA or the CPU.</summary>
+[FleetFunction("mlp", Hardware = Hardware.Gpu, WorkersMin = 0, WorkersMax = 2, IdleTimeoutSeconds = 30,
+    ScalerType = ScalerType.QueueDelay, ScalerValue = 4, ExecutionTimeoutMs = 60_000, MaxAttempts = 2, MinGpuMemoryMb = 0,
+    CpuFallback = true, ConcurrencyPerWorker = 4)]
 public sealed class MlpHandler(MlpModel model, IOptions<GpuOptions> options) : IJobHandler<MlpInput, MlpOutput>
 {
     public Task<MlpOutput> HandleAsync(MlpInput input, JobContext context, CancellationToken cancellationToken)
@@ -22,7 +27,8 @@ public sealed class MlpHandler(MlpModel model, IOptions<GpuOptions> options) : I
             rows = JobArrays.Flatten(input.Inputs, "inputs", out int given);
             if (given != width)
             {
-                throw new PermanentJobException($"each row of inputs must have {width} values, the model's input width; inputs[0] has {given}");
+                throw new PermanentJobException(
+                    $"each row of inputs must have {width} values, the model's input width; inputs[0] has {given}");
             }
         }
         else if (input.InputsBase64 is not null)
@@ -30,7 +36,8 @@ public sealed class MlpHandler(MlpModel model, IOptions<GpuOptions> options) : I
             rows = JobArrays.DecodeFloat32(input.InputsBase64, "inputs_b64");
             if (rows.Length % width != 0)
             {
-                throw new PermanentJobException($"inputs_b64 holds {rows.Length} values, not a whole number of rows of {width} (the model's input width)");
+                throw new PermanentJobException(
+                    $"inputs_b64 holds {rows.Length} values, not a whole number of rows of {width} (the model's input width)");
             }
 
             RequireBatchWithinLimit(rows.Length / width);

@@ -1,3 +1,5 @@
+using Fleet.Contracts;
+using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Jobs.Vector;
 using Fleet.Worker.Gpu.Kernels;
 using Fleet.Worker.Sdk;
@@ -6,6 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Worker.Gpu.Handlers;
 
 /// <summary><c>vector</c>: saxpy, dot and sum with the ILGPU kernels, on CUDA or the CPU.</summary>
+[FleetFunction("vector", Hardware = Hardware.Gpu, WorkersMin = 0, WorkersMax = 2, IdleTimeoutSeconds = 30,
+    ScalerType = ScalerType.RequestCount, ScalerValue = 16, ExecutionTimeoutMs = 60_000, MaxAttempts = 1, CpuFallback = false,
+    ConcurrencyPerWorker = 8)]
 public sealed class VectorHandler(VectorKernels kernels, IOptions<GpuOptions> options) : IJobHandler<VectorInput, VectorOutput>
 {
     public Task<VectorOutput> HandleAsync(VectorInput input, JobContext context, CancellationToken cancellationToken)
@@ -56,7 +61,8 @@ public sealed class VectorHandler(VectorKernels kernels, IOptions<GpuOptions> op
         int max = options.Value.VectorMaxLength;
         if (length > max)
         {
-            throw new PermanentJobException($"{field} has {length} values: this worker takes vectors of at most {max} (Gpu:VectorMaxLength)");
+            throw new PermanentJobException(
+                $"{field} has {length} values: this worker takes vectors of at most {max} (Gpu:VectorMaxLength)");
         }
     }
 

@@ -1,4 +1,4 @@
-using Fleet.Worker.Gpu.Devices;
+using Fleet.Gpu;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -13,11 +13,13 @@ namespace Fleet.Worker.Gpu.Kernels;
 /// </summary>
 public sealed class MatmulKernel
 {
-    private readonly GpuWorkerDevice _device;
+    private readonly GpuDevice _device;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> _kernel;
 
-    /// <param name="tiling">The tile shape; by default <see cref="MatmulTiling.Gpu"/> on CUDA and <see cref="MatmulTiling.Cpu"/> on the CPU.</param>
-    public MatmulKernel(GpuWorkerDevice device, MatmulTiling? tiling = null)
+    /// <param name="tiling">
+    /// The tile shape; by default <see cref="MatmulTiling.Gpu"/> on CUDA and <see cref="MatmulTiling.Cpu"/> on the CPU.
+    /// </param>
+    public MatmulKernel(GpuDevice device, MatmulTiling? tiling = null)
     {
         _device = device;
         Tiling = tiling ?? (device.IsCuda ? MatmulTiling.Gpu : MatmulTiling.Cpu);
@@ -57,7 +59,7 @@ public sealed class MatmulKernel
 
     /// <summary>
     /// Enqueues C = A·B on data already on the device, without waiting: the bench times the kernel
-    /// alone this way. The caller holds the device (<see cref="GpuWorkerDevice.Execute{T}"/>).
+    /// alone this way. The caller holds the device (<see cref="GpuDevice.Execute{T}"/>).
     /// </summary>
     public void Launch(AcceleratorStream stream, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int k, int n)
     {

@@ -1,4 +1,4 @@
-using Fleet.Worker.Gpu.Devices;
+using Fleet.Gpu;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Algorithms.ScanReduceOperations;
@@ -15,14 +15,14 @@ namespace Fleet.Worker.Gpu.Kernels;
 /// </summary>
 public sealed class VectorKernels
 {
-    private readonly GpuWorkerDevice _device;
+    private readonly GpuDevice _device;
     private readonly Action<AcceleratorStream, KernelConfig, float, ArrayView<float>, ArrayView<float>> _saxpy;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>> _dot;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>> _sum;
     private readonly int _groupSize;
     private readonly int _maxGroups;
 
-    public VectorKernels(GpuWorkerDevice device)
+    public VectorKernels(GpuDevice device)
     {
         _device = device;
         (_saxpy, _dot, _sum, _groupSize, _maxGroups) = device.Execute(accelerator =>

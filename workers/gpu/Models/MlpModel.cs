@@ -77,13 +77,16 @@ public sealed class MlpModel : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="batch"/> row-major rows of <see cref="InputDim"/> values; returns batch × <see cref="OutputDim"/> values.</summary>
+    /// <summary>
+    /// Runs <paramref name="batch"/> row-major rows of <see cref="InputDim"/> values; returns batch × <see cref="OutputDim"/> values.
+    /// </summary>
     public float[] Infer(ReadOnlySpan<float> rows, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         if (rows.Length != (long)batch * InputDim)
         {
-            throw new ArgumentException($"{batch} rows of {InputDim} values are {batch * InputDim} values, not {rows.Length}.", nameof(rows));
+            throw new ArgumentException($"{batch} rows of {InputDim} values are {batch * InputDim} values, not {rows.Length}.", nameof(
+                rows));
         }
 
         using var scope = NewDisposeScope();

@@ -1,6 +1,6 @@
-namespace Fleet.Worker.Gpu;
+namespace Fleet.Gpu;
 
-/// <summary>Which device the GPU worker computes on (<see cref="GpuOptions.Device"/>).</summary>
+/// <summary>Which device a GPU worker computes on (<see cref="GpuDeviceOptions.Device"/>, setting <c>Gpu:Device</c>).</summary>
 public enum GpuDeviceMode
 {
     /// <summary>The first CUDA device where there is one, else the CPU.</summary>

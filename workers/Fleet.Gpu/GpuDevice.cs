@@ -6,15 +6,16 @@ using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using TorchSharp;
 
-namespace Fleet.Worker.Gpu.Devices;
+namespace Fleet.Gpu;
 
 /// <summary>
 /// The device a GPU worker computes on, chosen once at start: the first CUDA device where there is
 /// one (<c>cuda:0</c>), else the CPU (<c>cpu</c>). Owns the process's ILGPU context and accelerator.
 /// TorchSharp's device is chosen on its own (<c>torch.cuda.is_available()</c>): a libtorch built
-/// for the CPU cannot use a GPU that ILGPU can.
+/// for the CPU cannot use a GPU that ILGPU can. As the worker's <see cref="IWorkerDevice"/> it
+/// reports the GPU's total and free memory in every heartbeat.
 /// </summary>
-public sealed class GpuWorkerDevice : IWorkerDevice, IDisposable
+public sealed class GpuDevice : IWorkerDevice, IDisposable
 {
     /// <summary>
     /// Most threads per group on ILGPU's CPU accelerator, as many as the GPU kernels use (its default
@@ -31,7 +32,7 @@ public sealed class GpuWorkerDevice : IWorkerDevice, IDisposable
 
     private readonly long? _advertisedMemoryMb;
 
-    private GpuWorkerDevice(Context context, Accelerator accelerator, string name, GpuDeviceMode mode, long? advertisedMemoryMb)
+    private GpuDevice(Context context, Accelerator accelerator, string name, GpuDeviceMode mode, long? advertisedMemoryMb)
     {
         _advertisedMemoryMb = advertisedMemoryMb;
         _context = context;
@@ -56,7 +57,7 @@ public sealed class GpuWorkerDevice : IWorkerDevice, IDisposable
     public torch.Device TorchDevice => _torchDevice.Value;
 
     /// <summary>Chooses the device. <paramref name="mode"/> <c>Cuda</c> fails where no CUDA device is found.</summary>
-    public static GpuWorkerDevice Create(GpuDeviceMode mode, long? advertisedMemoryMb = null)
+    public static GpuDevice Create(GpuDeviceMode mode, long? advertisedMemoryMb = null)
     {
         var context = Context.Create(builder =>
         {
@@ -79,8 +80,8 @@ public sealed class GpuWorkerDevice : IWorkerDevice, IDisposable
             }
 
             return cudaDevices.Count > 0
-                ? new GpuWorkerDevice(context, cudaDevices[0].CreateCudaAccelerator(context), "cuda:0", mode, null)
-                : new GpuWorkerDevice(context, context.CreateCPUAccelerator(0), "cpu", mode, advertisedMemoryMb);
+                ? new GpuDevice(context, cudaDevices[0].CreateCudaAccelerator(context), "cuda:0", mode, null)
+                : new GpuDevice(context, context.CreateCPUAccelerator(0), "cpu", mode, advertisedMemoryMb);
         }
         catch
         {

@@ -1,19 +1,19 @@
 using Fleet.Contracts;
+using Fleet.Gpu;
 using Fleet.Gpu.Tests.Support;
 using Fleet.Worker.Gpu;
-using Fleet.Worker.Gpu.Devices;
 using ILGPU.Runtime;
 using TorchSharp;
 using Xunit;
 
 namespace Fleet.Gpu.Tests.Devices;
 
-public sealed class GpuWorkerDeviceTests
+public sealed class GpuDeviceTests
 {
     [Fact]
     public void Forced_to_the_cpu_it_computes_on_the_cpu_and_reports_no_memory()
     {
-        using var device = GpuWorkerDevice.Create(GpuDeviceMode.Cpu);
+        using var device = GpuDevice.Create(GpuDeviceMode.Cpu);
 
         Assert.Equal("cpu", device.Name);
         Assert.Equal(Hardware.Gpu, device.Hardware);
@@ -25,9 +25,9 @@ public sealed class GpuWorkerDeviceTests
     [Fact]
     public void Auto_picks_cuda_exactly_where_ilgpu_finds_it()
     {
-        using var device = GpuWorkerDevice.Create(GpuDeviceMode.Auto);
+        using var device = GpuDevice.Create(GpuDeviceMode.Auto);
 
-        bool cuda = GpuWorkerDevice.WhyNoCuda() is null;
+        bool cuda = GpuDevice.WhyNoCuda() is null;
         Assert.Equal(cuda ? "cuda:0" : "cpu", device.Name);
         Assert.Equal(cuda, device.ReadMemory() is not null);
     }
@@ -35,12 +35,12 @@ public sealed class GpuWorkerDeviceTests
     [Fact]
     public void Requiring_cuda_where_there_is_none_fails_at_start()
     {
-        if (GpuWorkerDevice.WhyNoCuda() is null)
+        if (GpuDevice.WhyNoCuda() is null)
         {
             return; // This machine has CUDA; the CUDA cases of the kernel tests cover it.
         }
 
-        var error = Assert.Throws<InvalidOperationException>(() => GpuWorkerDevice.Create(GpuDeviceMode.Cuda));
+        var error = Assert.Throws<InvalidOperationException>(() => GpuDevice.Create(GpuDeviceMode.Cuda));
         Assert.Contains("no CUDA device", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,0 +1,4 @@
+namespace Pipeline.Contracts;
+
+/// <summary>One predicted label per feature row.</summary>
+public sealed record ApplyOutput(int[] Labels);

@@ -1,0 +1,3 @@
+using Fleet.Worker.Sdk;
+
+return await FleetFunctions.RunAsync(args);

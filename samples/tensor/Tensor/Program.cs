@@ -1,0 +1,4 @@
+using Fleet.Gpu;
+using Fleet.Worker.Sdk;
+
+return await FleetFunctions.RunAsync(args, worker => worker.AddFleetGpu());
