@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 namespace Fleet.ServiceDefaults;
 
 /// <summary>
-/// The endpoints of this fleet: those configured, plus the built-in <c>echo</c> unless configured
-/// otherwise. Built once at start; lookups on the request path are a frozen-dictionary read.
+/// The endpoints of this fleet. At start, those configured (the endpoints file), plus the built-in
+/// <c>echo</c> unless configured otherwise; in the gateway and the autoscaler, the <c>endpoints</c> table
+/// from then on (<see cref="Replace"/>, kept current by a watch). Lookups on the request path are a read
+/// of a frozen dictionary, swapped whole on a change.
 /// </summary>
 public sealed class EndpointCatalog
 {
@@ -22,7 +24,7 @@ public sealed class EndpointCatalog
         ConcurrencyPerWorker = 64,
     };
 
-    private readonly FrozenDictionary<string, EndpointDefinition> _byId;
+    private volatile Snapshot _current;
 
     public EndpointCatalog(IOptions<FleetOptions> options)
     {
@@ -32,12 +34,42 @@ public sealed class EndpointCatalog
             endpoints.Add(BuiltInEcho);
         }
 
-        All = endpoints;
-        _byId = endpoints.ToFrozenDictionary(e => e.Id, StringComparer.Ordinal);
+        Configured = endpoints;
+        _current = new Snapshot(endpoints);
     }
 
-    public IReadOnlyList<EndpointDefinition> All { get; }
+    /// <summary>The endpoints configuration names (with the built-in echo): what a gateway seeds the table with.</summary>
+    public IReadOnlyList<EndpointDefinition> Configured { get; }
+
+    public IReadOnlyList<EndpointDefinition> All => _current.All;
+
+    /// <summary>Raised after <see cref="Replace"/> changed what the catalog holds.</summary>
+    public event Action? Changed;
 
     public bool TryGet(string id, out EndpointDefinition endpoint) =>
-        _byId.TryGetValue(id, out endpoint!);
+        _current.ById.TryGetValue(id, out endpoint!);
+
+    /// <summary>Takes the endpoints the database holds, in place of what the catalog held.</summary>
+    public void Replace(IReadOnlyList<EndpointDefinition> endpoints)
+    {
+        var next = new Snapshot(endpoints);
+        if (next.Equals(_current))
+        {
+            return;
+        }
+
+        _current = next;
+        Changed?.Invoke();
+    }
+
+    private sealed class Snapshot(IReadOnlyList<EndpointDefinition> all)
+    {
+        public IReadOnlyList<EndpointDefinition> All { get; } = all;
+
+        public FrozenDictionary<string, EndpointDefinition> ById { get; } = all.ToFrozenDictionary(e => e.Id, StringComparer.Ordinal);
+
+        /// <summary>The same endpoints with the same settings (<see cref="EndpointDefinition.Env"/> compared by content).</summary>
+        public bool Equals(Snapshot other) =>
+            All.Count == other.All.Count && All.All(e => other.ById.TryGetValue(e.Id, out var o) && EndpointDefinitions.SameSettings(e, o));
+    }
 }

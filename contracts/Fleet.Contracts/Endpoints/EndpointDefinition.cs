@@ -34,4 +34,16 @@ public sealed record EndpointDefinition
 
     /// <summary>Jobs one worker runs at once (RunPod's concurrency modifier). Fleet addition.</summary>
     public int ConcurrencyPerWorker { get; init; } = 1;
+
+    /// <summary>Environment variables of the endpoint's workers (RunPod's <c>env</c>).</summary>
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The package (sha256 of its content) whose program runs the workers; null for Fleet's own workers.</summary>
+    public string? Package { get; init; }
+
+    /// <summary>
+    /// The catalog's version of what the workers run (handler, hardware, env, concurrency, package): a change
+    /// of any of these is a new version, whose workers replace the old ones. 0 for a definition read from a file.
+    /// </summary>
+    public int Version { get; init; }
 }

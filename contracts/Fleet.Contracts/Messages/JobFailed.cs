@@ -17,4 +17,5 @@ public sealed record JobFailed(
     string ErrorType,
     bool TimedOut,
     bool Permanent,
-    string ReportToken);
+    string ReportToken,
+    int EndpointVersion = 0);

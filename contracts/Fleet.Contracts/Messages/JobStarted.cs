@@ -7,4 +7,5 @@ public sealed record JobStarted(
     string WorkerId,
     string Device,
     DateTimeOffset StartedAt,
-    string ReportToken);
+    string ReportToken,
+    int EndpointVersion = 0);

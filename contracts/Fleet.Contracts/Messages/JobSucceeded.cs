@@ -14,4 +14,5 @@ public sealed record JobSucceeded(
     DateTimeOffset FinishedAt,
     JsonElement Output,
     int StreamedChunks,
-    string ReportToken);
+    string ReportToken,
+    int EndpointVersion = 0);

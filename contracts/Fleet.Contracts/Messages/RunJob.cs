@@ -8,6 +8,9 @@ namespace Fleet.Contracts.Messages;
 /// every report of the attempt carries it back, and the gateway ignores a report without it. The
 /// relay sets it as it sends (<c>base64url(HMAC-SHA256(gateway key, job id, attempt))</c>), so no
 /// stored row ever holds it.
+/// <see cref="EndpointVersion"/> is the endpoint's worker version when the job was accepted: a worker of
+/// an older version hands the job back and drains (a rollout is under way), so jobs accepted after a
+/// change run on the new version.
 /// </summary>
 public sealed record RunJob(
     Guid JobId,
@@ -17,4 +20,5 @@ public sealed record RunJob(
     int Attempt,
     int ExecutionTimeoutMs,
     DateTimeOffset AcceptedAt,
-    string? ReportToken = null);
+    string? ReportToken = null,
+    int EndpointVersion = 0);

@@ -19,6 +19,9 @@ public sealed class ApiKeyRecord
     /// <summary>A read-only key may read statuses and health, not submit or change jobs.</summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>May manage endpoints and packages (<c>/v1</c>); a key without it gets 403 there.</summary>
+    public bool Admin { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }

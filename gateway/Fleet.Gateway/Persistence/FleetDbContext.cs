@@ -18,6 +18,8 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
 
     public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
+    public DbSet<EndpointRecord> Endpoints => Set<EndpointRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<JobRecord>(job =>
@@ -42,6 +44,19 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             job.HasIndex(j => j.CreatedAt).HasFilter("status = 'IN_QUEUE'").HasDatabaseName("IX_jobs_queued_created_at");
             // The lease reaper looks only at running jobs.
             job.HasIndex(j => j.LeaseExpiresAt).HasFilter("status = 'IN_PROGRESS'").HasDatabaseName("IX_jobs_running_lease");
+        });
+
+        modelBuilder.Entity<EndpointRecord>(endpoint =>
+        {
+            endpoint.ToTable("endpoints");
+            endpoint.HasKey(e => e.Id);
+            endpoint.Property(e => e.Id).HasMaxLength(64);
+            endpoint.Property(e => e.Handler).HasMaxLength(64);
+            endpoint.Property(e => e.Hardware).HasMaxLength(8);
+            endpoint.Property(e => e.ScalerType).HasMaxLength(16);
+            endpoint.Property(e => e.Env).HasColumnType("jsonb");
+            endpoint.Property(e => e.Package).HasMaxLength(64);
+            endpoint.Property(e => e.Manifest).HasColumnType("jsonb");
         });
 
         modelBuilder.Entity<OutboxMessage>(message =>

@@ -78,4 +78,10 @@ public sealed class JobRecord
 
     /// <summary>Attempts that ended because their worker was lost (lease expired).</summary>
     public int LeaseLosses { get; set; }
+
+    /// <summary>The endpoint's worker version when the job was accepted: an older worker hands the job back.</summary>
+    public int EndpointVersion { get; set; }
+
+    /// <summary>The endpoint version of the worker that ran (or runs) the current attempt, as it reported it.</summary>
+    public int? RanVersion { get; set; }
 }

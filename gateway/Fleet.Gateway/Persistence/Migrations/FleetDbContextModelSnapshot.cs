@@ -28,6 +28,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("Admin")
+                        .HasColumnType("boolean")
+                        .HasColumnName("admin");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -69,6 +73,102 @@ namespace Fleet.Gateway.Persistence.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Fleet.Gateway.Persistence.EndpointRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ConcurrencyPerWorker")
+                        .HasColumnType("integer")
+                        .HasColumnName("concurrency_per_worker");
+
+                    b.Property<bool>("CpuFallback")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cpu_fallback");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Env")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("env");
+
+                    b.Property<int>("ExecutionTimeoutMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("execution_timeout_ms");
+
+                    b.Property<string>("Handler")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("handler");
+
+                    b.Property<string>("Hardware")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("hardware");
+
+                    b.Property<int>("IdleTimeoutSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("idle_timeout_seconds");
+
+                    b.Property<string>("Manifest")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("manifest");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_attempts");
+
+                    b.Property<int>("MinGpuMemoryMb")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_gpu_memory_mb");
+
+                    b.Property<string>("Package")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("package");
+
+                    b.Property<string>("ScalerType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("scaler_type");
+
+                    b.Property<int>("ScalerValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("scaler_value");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<int>("WorkerVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("worker_version");
+
+                    b.Property<int>("WorkersMax")
+                        .HasColumnType("integer")
+                        .HasColumnName("workers_max");
+
+                    b.Property<int>("WorkersMin")
+                        .HasColumnType("integer")
+                        .HasColumnName("workers_min");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("endpoints", (string)null);
+                });
+
             modelBuilder.Entity("Fleet.Gateway.Persistence.JobRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -93,6 +193,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("endpoint_id");
+
+                    b.Property<int>("EndpointVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("endpoint_version");
 
                     b.Property<string>("Error")
                         .HasColumnType("text")
@@ -156,6 +260,10 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("queue");
+
+                    b.Property<int?>("RanVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("ran_version");
 
                     b.Property<string>("Routing")
                         .IsRequired()
