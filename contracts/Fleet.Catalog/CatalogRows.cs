@@ -19,24 +19,32 @@ public static class CatalogRows
     /// <summary>How many columns <see cref="Columns"/> names.</summary>
     public const int Count = 19;
 
-    public static EndpointDefinition Read(NpgsqlDataReader reader, int offset = 0) => new()
+    /// <summary>Where <see cref="Columns"/> has the endpoint's version (every change), as opposed to its worker version.</summary>
+    public const int VersionColumn = 16;
+
+    public const int CreatedAtColumn = 17;
+
+    public const int UpdatedAtColumn = 18;
+
+    /// <summary>The row as a definition whose <see cref="EndpointDefinition.Version"/> is the worker version.</summary>
+    public static EndpointDefinition Read(NpgsqlDataReader reader) => new()
     {
-        Id = reader.GetString(offset),
-        Handler = reader.GetString(offset + 1),
-        Hardware = Enum.Parse<Hardware>(reader.GetString(offset + 2)),
-        WorkersMin = reader.GetInt32(offset + 3),
-        WorkersMax = reader.GetInt32(offset + 4),
-        IdleTimeoutSeconds = reader.GetInt32(offset + 5),
-        ScalerType = reader.GetString(offset + 6),
-        ScalerValue = reader.GetInt32(offset + 7),
-        ExecutionTimeoutMs = reader.GetInt32(offset + 8),
-        MaxAttempts = reader.GetInt32(offset + 9),
-        MinGpuMemoryMb = reader.GetInt32(offset + 10),
-        CpuFallback = reader.GetBoolean(offset + 11),
-        ConcurrencyPerWorker = reader.GetInt32(offset + 12),
-        Env = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(offset + 13)) ?? [],
-        Package = reader.IsDBNull(offset + 14) ? null : reader.GetString(offset + 14),
-        Version = reader.GetInt32(offset + 15),
+        Id = reader.GetString(0),
+        Handler = reader.GetString(1),
+        Hardware = Enum.Parse<Hardware>(reader.GetString(2)),
+        WorkersMin = reader.GetInt32(3),
+        WorkersMax = reader.GetInt32(4),
+        IdleTimeoutSeconds = reader.GetInt32(5),
+        ScalerType = reader.GetString(6),
+        ScalerValue = reader.GetInt32(7),
+        ExecutionTimeoutMs = reader.GetInt32(8),
+        MaxAttempts = reader.GetInt32(9),
+        MinGpuMemoryMb = reader.GetInt32(10),
+        CpuFallback = reader.GetBoolean(11),
+        ConcurrencyPerWorker = reader.GetInt32(12),
+        Env = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(13)) ?? [],
+        Package = reader.IsDBNull(14) ? null : reader.GetString(14),
+        Version = reader.GetInt32(15),
     };
 
     /// <summary>Every endpoint the catalog holds.</summary>

@@ -68,8 +68,8 @@ public sealed class EndpointCatalog
 
         public FrozenDictionary<string, EndpointDefinition> ById { get; } = all.ToFrozenDictionary(e => e.Id, StringComparer.Ordinal);
 
-        /// <summary>The same endpoints with the same settings (<see cref="EndpointDefinition.Env"/> compared by content).</summary>
+        /// <summary>The same endpoints with the same settings and versions.</summary>
         public bool Equals(Snapshot other) =>
-            All.Count == other.All.Count && All.All(e => other.ById.TryGetValue(e.Id, out var o) && EndpointDefinitions.SameSettings(e, o));
+            All.Count == other.All.Count && All.All(e => other.ById.TryGetValue(e.Id, out var o) && e == o);
     }
 }

@@ -1,5 +1,6 @@
 using Fleet.Gateway.Api;
 using Fleet.Gateway.Auth;
+using Fleet.Gateway.Endpoints;
 using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Jobs;
@@ -20,6 +21,7 @@ builder.AddFleetDefaults();
 builder.AddGatewayDefaults();
 builder.AddFleetPersistence();   // PostgreSQL: the schema (EF Core migrations) and the data sources
 builder.AddGatewayStorage();     // the storage classes: one writer per table
+builder.AddEndpointCatalog();    // the endpoints table: management, the watch of it, deleted endpoints' jobs
 builder.AddApiKeys();
 builder.AddFrontDoor();
 builder.AddJobPipeline();        // admission, routing, acceptance, outbox relay, transitions, background services
@@ -28,8 +30,10 @@ builder.AddWebhooks();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
+await app.SeedEndpointCatalogAsync();
 app.UseApiErrors();
 app.MapV2Routes().MapJobsApi().MapQueueApi().MapDeadLettersApi().MapWebhooksApi().MapBatchApi();
+app.MapEndpointsApi();
 app.MapOperationsApi();
 app.Run();
 return 0;

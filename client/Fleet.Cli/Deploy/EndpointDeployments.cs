@@ -9,7 +9,7 @@ public static class EndpointDeployments
     public static EndpointDeployment For(FunctionManifest function, string package) => new()
     {
         Name = function.Name,
-        ComputeType = function.Hardware == Hardware.Gpu ? ComputeTypes.Gpu : ComputeTypes.Cpu,
+        ComputeType = ComputeTypes.Of(function.Hardware),
         WorkersMin = function.WorkersMin,
         WorkersMax = function.WorkersMax,
         IdleTimeout = function.IdleTimeoutSeconds,

@@ -46,4 +46,15 @@ public sealed record EndpointDefinition
     /// of any of these is a new version, whose workers replace the old ones. 0 for a definition read from a file.
     /// </summary>
     public int Version { get; init; }
+
+    /// <summary>Every field equal, <see cref="Env"/> by content (a record would compare the dictionary by reference).</summary>
+    public bool Equals(EndpointDefinition? other) =>
+        other is not null && Id == other.Id && Handler == other.Handler && Hardware == other.Hardware && WorkersMin == other.WorkersMin
+        && WorkersMax == other.WorkersMax && IdleTimeoutSeconds == other.IdleTimeoutSeconds && ScalerType == other.ScalerType
+        && ScalerValue == other.ScalerValue && ExecutionTimeoutMs == other.ExecutionTimeoutMs && MaxAttempts == other.MaxAttempts
+        && MinGpuMemoryMb == other.MinGpuMemoryMb && CpuFallback == other.CpuFallback && ConcurrencyPerWorker == other.ConcurrencyPerWorker
+        && Package == other.Package && Version == other.Version && Env.Count == other.Env.Count
+        && Env.All(e => other.Env.TryGetValue(e.Key, out var value) && value == e.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Handler, Hardware, WorkersMax, ConcurrencyPerWorker, Package, Version);
 }

@@ -8,4 +8,7 @@ namespace Fleet.Contracts.Jobs;
 public sealed class HandlerInputAttribute(string handler) : Attribute
 {
     public string Handler { get; } = handler;
+
+    /// <summary>The hardware of the worker program that has the handler (Fleet's CPU or GPU worker).</summary>
+    public Hardware Hardware { get; set; } = Hardware.Cpu;
 }

@@ -1,19 +1,34 @@
 using System.Collections.Frozen;
 using System.Reflection;
+using Fleet.Contracts;
 using Fleet.Contracts.Jobs;
 
 namespace Fleet.Gateway.Admission;
 
 /// <summary>
-/// The input type of every handler, found by its <c>[HandlerInput]</c> attribute in the contracts
-/// assembly: a new job kind adds a record there and the gateway validates it with no change here.
+/// The handlers of Fleet's own worker programs, found by the <c>[HandlerInput]</c> attribute of their input
+/// records in the contracts assembly: each one's input type, which the gateway validates a job's <c>input</c>
+/// against, and the hardware of the program that has it. A new job kind adds a record there and nothing here.
 /// </summary>
 public sealed class HandlerInputCatalog
 {
-    private readonly FrozenDictionary<string, Type> _byHandler = typeof(HandlerInputAttribute).Assembly.GetTypes()
+    private readonly FrozenDictionary<string, (Type InputType, Hardware Hardware)> _byHandler = typeof(HandlerInputAttribute).Assembly
+        .GetTypes()
         .Select(t => (Type: t, Attribute: t.GetCustomAttribute<HandlerInputAttribute>()))
         .Where(x => x.Attribute is not null)
-        .ToFrozenDictionary(x => x.Attribute!.Handler, x => x.Type, StringComparer.Ordinal);
+        .ToFrozenDictionary(x => x.Attribute!.Handler, x => (x.Type, x.Attribute!.Hardware), StringComparer.Ordinal);
 
-    public bool TryGet(string handler, out Type inputType) => _byHandler.TryGetValue(handler, out inputType!);
+    public bool TryGet(string handler, out Type inputType)
+    {
+        var found = _byHandler.TryGetValue(handler, out var entry);
+        inputType = entry.InputType;
+        return found;
+    }
+
+    /// <summary>The built-in handlers, by name, with the hardware of the worker program that has each.</summary>
+    public IEnumerable<(string Handler, Hardware Hardware)> BuiltIn => _byHandler.Select(h => (h.Key, h.Value.Hardware));
+
+    /// <summary>Whether Fleet's worker program for <paramref name="hardware"/> has <paramref name="handler"/>.</summary>
+    public bool IsBuiltIn(string handler, Hardware hardware) =>
+        _byHandler.TryGetValue(handler, out var entry) && entry.Hardware == hardware;
 }

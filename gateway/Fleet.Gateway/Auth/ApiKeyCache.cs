@@ -14,7 +14,7 @@ public sealed class ApiKeyCache(NpgsqlDataSource database, ApiKeyVerifier verifi
             try
             {
                 await using var command = database.CreateCommand(
-                    "SELECT key_hash, endpoints, read_only FROM api_keys WHERE revoked_at IS NULL");
+                    "SELECT key_hash, endpoints, read_only, admin FROM api_keys WHERE revoked_at IS NULL");
                 await using var reader = await command.ExecuteReaderAsync(stoppingToken);
                 var active = new Dictionary<string, ApiKeyGrant>(StringComparer.Ordinal);
                 while (await reader.ReadAsync(stoppingToken))
@@ -22,7 +22,7 @@ public sealed class ApiKeyCache(NpgsqlDataSource database, ApiKeyVerifier verifi
                     var id = Convert.ToHexString(reader.GetFieldValue<byte[]>(0));
                     IReadOnlySet<string>? endpoints = reader.IsDBNull(1) ? null : reader.GetFieldValue<string[]>(1).ToHashSet(
                         StringComparer.Ordinal);
-                    active[id] = new ApiKeyGrant(id[..16], endpoints, reader.GetBoolean(2));
+                    active[id] = new ApiKeyGrant(id[..16], endpoints, reader.GetBoolean(2), reader.GetBoolean(3));
                 }
 
                 verifier.Load(active);

@@ -11,9 +11,10 @@ namespace Fleet.Gateway.Auth;
 public static class ApiKeyCommands
 {
     private const string Usage = """
-        usage: Fleet.Gateway keys create --name NAME [--endpoints a,b] [--read-only] [--save FILE]
+        usage: Fleet.Gateway keys create --name NAME [--endpoints a,b] [--read-only | --admin] [--save FILE]
                Fleet.Gateway keys list
                Fleet.Gateway keys revoke ID-OR-PREFIX
+          --admin: the key may also manage endpoints and packages (/v1); not with --endpoints or --read-only
           --save FILE: write the key to FILE; if FILE already holds an active key, keep it (idempotent)
         """;
 
@@ -40,6 +41,7 @@ public static class ApiKeyCommands
         string? name = null, save = null;
         string[]? endpoints = null;
         var readOnly = false;
+        var admin = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -48,6 +50,7 @@ public static class ApiKeyCommands
                 case "--endpoints" when i + 1 < args.Length: endpoints = args[++i].Split(',',
                     StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--read-only": readOnly = true; break;
+                case "--admin": admin = true; break;
                 case "--save" when i + 1 < args.Length: save = args[++i]; break;
                 default: return Fail($"unknown argument '{args[i]}'\n{Usage}");
             }
@@ -56,6 +59,13 @@ public static class ApiKeyCommands
         if (string.IsNullOrWhiteSpace(name))
         {
             return Fail(Usage);
+        }
+
+        // An admin key changes what every endpoint runs: narrowing its jobs to some endpoints, or its
+        // jobs to reads, would promise a limit it does not have.
+        if (admin && (readOnly || endpoints is not null))
+        {
+            return Fail($"--admin may not be combined with --endpoints or --read-only\n{Usage}");
         }
 
         if (save is not null && File.Exists(save))
@@ -77,6 +87,7 @@ public static class ApiKeyCommands
             Prefix = key[..12],
             Endpoints = endpoints,
             ReadOnly = readOnly,
+            Admin = admin,
             CreatedAt = DateTimeOffset.UtcNow,
         };
         db.ApiKeys.Add(record);
@@ -108,7 +119,7 @@ public static class ApiKeyCommands
             var endpoints = k.Endpoints is null ? "all" : string.Join(',', k.Endpoints);
             var revoked = k.RevokedAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "-";
             Console.WriteLine($"{k.Id,-36}  {k.Name,-20}  {k.Prefix,-12}  {endpoints,-20}  " +
-                $"{(k.ReadOnly ? "read-only" : "full"),-10}  {k.CreatedAt:yyyy-MM-dd HH:mm:ss}  {revoked}");
+                $"{(k.Admin ? "admin" : k.ReadOnly ? "read-only" : "full"),-10}  {k.CreatedAt:yyyy-MM-dd HH:mm:ss}  {revoked}");
         }
 
         return 0;

@@ -6,7 +6,8 @@ namespace Fleet.Gateway.Auth;
 
 /// <summary>
 /// Every <c>/v2</c> call needs a valid API key (401), one allowed on this endpoint and, for anything
-/// but a read, one that is not read-only (403). Then the key's rate limit applies (429).
+/// but a read, one that is not read-only (403); a <c>/v1</c> call (<see cref="AdminOnlyAttribute"/>) an admin
+/// key (403). Then the key's rate limit applies (429).
 /// </summary>
 public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLimiter) : IEndpointFilter
 {
@@ -24,6 +25,12 @@ public sealed class ApiKeyFilter(ApiKeyVerifier verifier, KeyRateLimiter rateLim
         if (!verifier.TryVerify(http.Request.Headers[FleetNames.ApiKeyHeader], out var grant))
         {
             return ValueTask.FromResult<object?>(ApiProblems.Unauthorized());
+        }
+
+        if (!grant.Admin && http.GetEndpoint()?.Metadata.GetMetadata<AdminOnlyAttribute>() is not null)
+        {
+            return ValueTask.FromResult<object?>(ApiProblems.Forbidden(
+                "Managing endpoints needs an admin API key (Fleet.Gateway keys create --admin)."));
         }
 
         if (http.Request.RouteValues.TryGetValue("endpointId", out var endpoint) && !grant.MayUse(endpoint as string ?? ""))

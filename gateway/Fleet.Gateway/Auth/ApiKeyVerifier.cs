@@ -38,7 +38,7 @@ public sealed class ApiKeyVerifier(IOptions<AuthOptions> options)
         var id = Convert.ToHexString(digest);
         if (configured)
         {
-            grant = new ApiKeyGrant(id[..16], null, ReadOnly: false);
+            grant = new ApiKeyGrant(id[..16], null, ReadOnly: false, Admin: true);
             return true;
         }
 

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Fleet.Gateway.Jobs;
 
-/// <summary>The status document of API.md: what <c>status</c>, <c>runsync</c> and webhooks return.</summary>
+/// <summary>
+/// The status document of API.md: what <c>status</c>, <c>runsync</c> and webhooks return, plus Fleet's
+/// <c>endpointVersion</c>: the version of the endpoint whose worker ran the job (null until it started).
+/// </summary>
 public sealed record JobStatusDocument(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("status")] string Status,
@@ -14,4 +17,5 @@ public sealed record JobStatusDocument(
     [property: JsonPropertyName("workerId")] string? WorkerId,
     [property: JsonPropertyName("device")] string? Device,
     [property: JsonPropertyName("routing")] string Routing,
-    [property: JsonPropertyName("progress")] JobProgress? Progress);
+    [property: JsonPropertyName("progress")] JobProgress? Progress,
+    [property: JsonPropertyName("endpointVersion")] int? EndpointVersion);

@@ -18,7 +18,8 @@ public static class JobStatusMapper
         return new JobStatusDocument(
             job.Id.ToString(), JobStatusWire.ToWire(job.Status), delay, execution, job.Output is null ? null : new RawJson(job.Output),
             job.Error, job.Attempt, job.WorkerId, job.Device, job.Routing,
-            job.ProgressMessage is null && job.ProgressPercent is null ? null : new JobProgress(job.ProgressMessage, job.ProgressPercent));
+            job.ProgressMessage is null && job.ProgressPercent is null ? null : new JobProgress(job.ProgressMessage, job.ProgressPercent),
+            job.RanVersion);
     }
 
     private static long Milliseconds(TimeSpan span) => Math.Max(0, (long)span.TotalMilliseconds);

@@ -34,9 +34,10 @@ public sealed class JobSubmitter(
         var executionTimeout = policy.ExecutionTimeoutMs ?? endpoint.ExecutionTimeoutMs;
         var message = route.Queue is null
             ? null
-            : OutboxEnvelope.ForRunJob(RunJobs.Build(jobId, endpoint, submission.Input.Span, 1, executionTimeout, now), route.Queue, now);
+            : OutboxEnvelope.ForRunJob(
+                RunJobs.Build(jobId, endpoint, endpoint.Version, submission.Input.Span, 1, executionTimeout, now), route.Queue, now);
         var job = new NewJob(
-            jobId, endpoint.Id, submission.Input, submission.Webhook, executionTimeout, policy.TtlMs, policy.LowPriority,
+            jobId, endpoint.Id, endpoint.Version, submission.Input, submission.Webhook, executionTimeout, policy.TtlMs, policy.LowPriority,
             route.Queue, route.Reason, minGpuMemory, policy.PreferGpu, idempotencyKey, now, message);
         var accepted = await (answeredAfterEnding ? runSyncAcceptor : acceptor).WriteAsync(job, cancellationToken);
         if (accepted == jobId)

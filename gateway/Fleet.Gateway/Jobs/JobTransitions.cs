@@ -31,6 +31,25 @@ public sealed class JobTransitions(
         return ended.Ids.Count;
     }
 
+    /// <summary>
+    /// Cancels every queued or running job of a deleted endpoint, the usual way (webhooks fire, workers stop
+    /// running ones), in rounds of at most 1000; rows busy elsewhere are taken in a later round.
+    /// </summary>
+    public async Task<int> CancelAllOfAsync(string endpointId, string reason, CancellationToken cancellationToken)
+    {
+        var cancelled = 0;
+        while (true)
+        {
+            var ended = await store.CancelAllOfAsync(endpointId, reason, 1_000, time.GetUtcNow(), cancellationToken);
+            await AfterEndedAsync(ended, cancellationToken);
+            cancelled += ended.Ids.Count;
+            if (ended.Ids.Count < 1_000)
+            {
+                return cancelled;
+            }
+        }
+    }
+
     /// <summary>Ends, as TIMED_OUT, queued jobs that waited longer than their ttl.</summary>
     public async Task<int> ExpireQueuedAsync(CancellationToken cancellationToken)
     {

@@ -177,7 +177,8 @@ public sealed class OutboxRelay(
             }
             else if (row.Runnable && endpoints.TryGet(row.EndpointId!, out var endpoint))
             {
-                var job = RunJobs.Build(row.JobId!.Value, endpoint, row.Input, row.Attempt!.Value, row.ExecutionTimeoutMs, now);
+                var job = RunJobs.Build(
+                    row.JobId!.Value, endpoint, row.EndpointVersion, row.Input, row.Attempt!.Value, row.ExecutionTimeoutMs, now);
                 stale.Add(OutboxEnvelope.ForRunJob(job, row.Destination!, now) with { Id = row.Id });
             }
             else

@@ -44,7 +44,7 @@ public sealed class EndpointRecord
     /// <summary>Grows with every change.</summary>
     public int Version { get; set; }
 
-    /// <summary>The <see cref="Version"/> at which what the workers run last changed (handler, hardware, env, concurrency, package).</summary>
+    /// <summary>The <see cref="Version"/> at which what workers run last changed (handler, hardware, env, concurrency, package).</summary>
     public int WorkerVersion { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

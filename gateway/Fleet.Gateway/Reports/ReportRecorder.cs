@@ -98,9 +98,9 @@ public sealed class ReportRecorder(
             {
                 case JobSucceeded s:
                     // The output's own bytes: no UTF-16 text, no parse.
-                    endings[s.JobId] = new(s.JobId, s.Attempt, JobStatusNames.Completed, JsonMarshal.GetRawUtf8Value(s.Output).ToArray(
-                        ), null,
-                        s.StartedAt.ToUniversalTime(), s.FinishedAt.ToUniversalTime(), s.WorkerId, s.Device, s.StreamedChunks);
+                    var output = JsonMarshal.GetRawUtf8Value(s.Output).ToArray();
+                    endings[s.JobId] = new(s.JobId, s.Attempt, JobStatusNames.Completed, output, null, s.StartedAt.ToUniversalTime(),
+                        s.FinishedAt.ToUniversalTime(), s.WorkerId, s.Device, s.StreamedChunks, s.EndpointVersion);
                     break;
                 case JobFailed f when !f.Permanent && !f.TimedOut && endpoints.TryGet(f.EndpointId, out var endpoint)
                     && f.Attempt < endpoint.MaxAttempts:
@@ -108,7 +108,7 @@ public sealed class ReportRecorder(
                     break;
                 case JobFailed f:
                     endings[f.JobId] = new(f.JobId, f.Attempt, f.TimedOut ? JobStatusNames.TimedOut : JobStatusNames.Failed, null, f.Error,
-                        f.StartedAt.ToUniversalTime(), f.FinishedAt.ToUniversalTime(), f.WorkerId, f.Device, null);
+                        f.StartedAt.ToUniversalTime(), f.FinishedAt.ToUniversalTime(), f.WorkerId, f.Device, null, f.EndpointVersion);
                     break;
             }
         }

@@ -1,6 +1,9 @@
 namespace Fleet.Gateway.Storage;
 
-/// <summary>An attempt's ending as the recorder writes it: its status, output (UTF-8 JSON) or error, timings and worker.</summary>
+/// <summary>
+/// An attempt's ending as the recorder writes it: its status, output (UTF-8 JSON) or error, timings, worker, and the
+/// endpoint version that worker ran (0: a worker whose endpoint came from a file, unversioned).
+/// </summary>
 public sealed record JobEnding(
     Guid JobId,
     int Attempt,
@@ -11,4 +14,5 @@ public sealed record JobEnding(
     DateTimeOffset FinishedAt,
     string WorkerId,
     string Device,
-    int? StreamedChunks);
+    int? StreamedChunks,
+    int EndpointVersion = 0);

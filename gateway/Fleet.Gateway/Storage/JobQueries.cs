@@ -147,4 +147,18 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
 
         return documents;
     }
+
+    /// <summary>The endpoints that have queued or running jobs.</summary>
+    public async Task<List<string>> EndpointsWithLiveJobsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand($"SELECT DISTINCT endpoint_id FROM jobs WHERE status IN ({JobStore.Live})");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
 }

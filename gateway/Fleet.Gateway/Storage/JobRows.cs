@@ -7,11 +7,11 @@ namespace Fleet.Gateway.Storage;
 public static class JobRows
 {
     /// <summary>How many columns <see cref="Columns"/> names.</summary>
-    public const int Count = 15;
+    public const int Count = 16;
 
     public const string Columns =
         "id, status, output, error, attempt, created_at, started_at, finished_at, worker_id, device, endpoint_id, queue, routing, " +
-        "progress_message, progress_percent";
+        "progress_message, progress_percent, ran_version";
 
     /// <summary><see cref="Columns"/> of the table or CTE named <paramref name="alias"/>.</summary>
     public static string ColumnsOf(string alias) => string.Join(", ", Columns.Split(", ").Select(c => alias + "." + c));
@@ -35,5 +35,6 @@ public static class JobRows
         Routing = reader.GetString(offset + 12),
         ProgressMessage = reader.IsDBNull(offset + 13) ? null : reader.GetString(offset + 13),
         ProgressPercent = reader.IsDBNull(offset + 14) ? null : reader.GetDouble(offset + 14),
+        RanVersion = reader.IsDBNull(offset + 15) ? null : reader.GetInt32(offset + 15),
     };
 }

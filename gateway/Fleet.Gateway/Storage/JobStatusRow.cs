@@ -37,4 +37,7 @@ public sealed class JobStatusRow
     public string? ProgressMessage { get; set; }
 
     public double? ProgressPercent { get; set; }
+
+    /// <summary>The endpoint version of the worker that ran the current attempt; null before it started or when unversioned.</summary>
+    public int? RanVersion { get; set; }
 }

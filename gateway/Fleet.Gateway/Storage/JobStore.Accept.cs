@@ -11,15 +11,16 @@ public sealed partial class JobStore
     private static readonly string s_insertNew = $"""
         WITH inserted AS (
             INSERT INTO jobs (id, endpoint_id, status, input, webhook, execution_timeout_ms, ttl_ms, low_priority, queue, attempt,
-                created_at, routing, min_gpu_memory_mb, prefer_gpu, idempotency_key)
+                created_at, routing, min_gpu_memory_mb, prefer_gpu, idempotency_key, endpoint_version)
             SELECT u.id, u.endpoint_id, '{JobStatusNames.InQueue}', convert_from(u.input, 'UTF8')::json, u.webhook, u.timeout, u.ttl, u.low,
-                u.queue, 1, u.created_at, u.routing, u.memory, u.prefer_gpu, u.idempotency_key
+                u.queue, 1, u.created_at, u.routing, u.memory, u.prefer_gpu, u.idempotency_key, u.endpoint_version
             FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::text[], $5::int[], $6::int[], $7::bool[], $8::text[], $9::timestamptz[],
-                $10::text[], $11::int[], $12::bool[], $13::text[])
-                AS u(id, endpoint_id, input, webhook, timeout, ttl, low, queue, created_at, routing, memory, prefer_gpu, idempotency_key)
+                $10::text[], $11::int[], $12::bool[], $13::text[], $14::int[])
+                AS u(id, endpoint_id, input, webhook, timeout, ttl, low, queue, created_at, routing, memory, prefer_gpu, idempotency_key,
+                    endpoint_version)
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id)
-        {OutboxStore.InsertRunJobsListed("inserted", first: 14)}
+        {OutboxStore.InsertRunJobsListed("inserted", first: 15)}
         """;
 
     /// <summary>Inserts new jobs, and the <c>RunJob</c> rows of those sent at once, in one statement.</summary>
@@ -38,7 +39,8 @@ public sealed partial class JobStore
             .Column(jobs, j => j.Routing)
             .Column(jobs, j => j.MinGpuMemoryMb)
             .Column(jobs, j => j.PreferGpu)
-            .Column(jobs, j => j.IdempotencyKey);
+            .Column(jobs, j => j.IdempotencyKey)
+            .Column(jobs, j => j.EndpointVersion);
         return OutboxStore.ListedRunJobParameters(insert, [.. jobs.Where(j => j.Message is not null)]);
     }
 

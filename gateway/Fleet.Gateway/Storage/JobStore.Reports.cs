@@ -8,7 +8,8 @@ namespace Fleet.Gateway.Storage;
 /// <summary>The statements of workers' reports, run by the report recorder in one batch (one round trip).</summary>
 public sealed partial class JobStore
 {
-    private const string Live = $"'{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}'";
+    /// <summary>The statuses of a job not ended yet, as SQL.</summary>
+    internal const string Live = $"'{JobStatusNames.InQueue}', '{JobStatusNames.InProgress}'";
 
     // The latest report of the current attempt wins; a report that arrives late changes nothing.
     // A report is a sign of life: it renews the lease of a running job.
@@ -25,8 +26,9 @@ public sealed partial class JobStore
     // RabbitMQ then delivered again; the second worker now runs the attempt.
     private const string StartedText = $"""
         UPDATE jobs SET status = '{JobStatusNames.InProgress}', started_at = u.started_at, worker_id = u.worker_id, device = u.device,
-            lease_expires_at = now() + $6 * interval '1 second'
-        FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[]) AS u(id, attempt, started_at, worker_id, device)
+            lease_expires_at = now() + $6 * interval '1 second', ran_version = nullif(u.version, 0)
+        FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $7::int[])
+            AS u(id, attempt, started_at, worker_id, device, version)
         WHERE jobs.id = u.id AND jobs.attempt = u.attempt
             AND (jobs.status = '{JobStatusNames.InQueue}'
                 OR (jobs.status = '{JobStatusNames.InProgress}' AND jobs.worker_id <> u.worker_id))
@@ -44,14 +46,15 @@ public sealed partial class JobStore
     private static readonly string s_ended = $"""
         WITH ended AS (
             UPDATE jobs SET status = u.status, output = convert_from(u.output, 'UTF8')::json, error = u.error, started_at = u.started_at,
-                finished_at = u.finished_at, worker_id = u.worker_id, device = u.device, stream_chunks = u.streamed, lease_expires_at = NULL
+                finished_at = u.finished_at, worker_id = u.worker_id, device = u.device, stream_chunks = u.streamed,
+                lease_expires_at = NULL, ran_version = nullif(u.version, 0)
             FROM unnest($1::uuid[], $2::int[], $3::text[], $4::bytea[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
-                    $9::text[], $10::int[])
-                AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device, streamed)
+                    $9::text[], $10::int[], $12::int[])
+                AS u(id, attempt, status, output, error, started_at, finished_at, worker_id, device, streamed, version)
             WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.status IN ({Live})
             RETURNING jobs.id, jobs.status, NULL::json AS output, jobs.error, jobs.attempt, jobs.created_at, jobs.started_at,
                 jobs.finished_at, jobs.worker_id, jobs.device, jobs.endpoint_id, jobs.queue, jobs.routing, jobs.progress_message,
-                jobs.progress_percent, jobs.webhook),
+                jobs.progress_percent, jobs.ran_version, jobs.webhook),
         deliveries AS ({WebhookDeliveryStore.InsertForEndedFrom("ended", "$11")})
         SELECT {JobRows.Columns}, webhook IS NOT NULL FROM ended
         """;
@@ -83,7 +86,8 @@ public sealed partial class JobStore
         .Column(reports, s => s.StartedAt.ToUniversalTime())
         .Column(reports, s => s.WorkerId)
         .Column(reports, s => s.Device)
-        .Value(leaseSeconds);
+        .Value(leaseSeconds)
+        .Column(reports, s => s.EndpointVersion);
 
     public static NpgsqlBatchCommand LeasesRenewed(IReadOnlyList<(string WorkerId, RunningAttempt Job)> held, double leaseSeconds) =>
         new NpgsqlBatchCommand(LeasesRenewedText)
@@ -104,7 +108,8 @@ public sealed partial class JobStore
         .Column(endings, e => e.WorkerId)
         .Column(endings, e => e.Device)
         .Column(endings, e => e.StreamedChunks)
-        .Value(now);
+        .Value(now)
+        .Column(endings, e => e.EndpointVersion);
 
     public static NpgsqlBatchCommand Retried(IReadOnlyList<JobRetry> retries, DateTimeOffset now) => new NpgsqlBatchCommand(s_retried)
         .Column(retries, r => r.JobId)

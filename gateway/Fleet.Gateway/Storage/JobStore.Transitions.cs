@@ -29,6 +29,18 @@ public sealed partial class JobStore
         RETURNING id, webhook
         """, c => c.Value(now).Value(endpointId), now, cancellationToken);
 
+    /// <summary>
+    /// Cancels up to <paramref name="limit"/> queued or running jobs of a deleted endpoint, with
+    /// <paramref name="reason"/> as their error. Rows another transaction holds are skipped (no deadlock with
+    /// the recorder); the caller comes back for them.
+    /// </summary>
+    public Task<EndedJobs> CancelAllOfAsync(string endpointId, string reason, int limit, DateTimeOffset now,
+        CancellationToken cancellationToken) => EndAsync($"""
+        UPDATE jobs SET status = '{JobStatusNames.Cancelled}', finished_at = $1, error = $3
+        WHERE id IN (SELECT id FROM jobs WHERE endpoint_id = $2 AND status IN ({Live}) LIMIT $4 FOR UPDATE SKIP LOCKED)
+        RETURNING id, webhook
+        """, c => c.Value(now).Value(endpointId).Value(reason).Value(limit), now, cancellationToken);
+
     /// <summary>Ends, as TIMED_OUT, queued jobs that waited longer than their policy's ttl.</summary>
     public Task<EndedJobs> ExpireQueuedAsync(DateTimeOffset now, CancellationToken cancellationToken) => EndAsync($"""
         UPDATE jobs SET status = '{JobStatusNames.TimedOut}', finished_at = $1,

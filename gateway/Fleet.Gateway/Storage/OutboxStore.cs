@@ -64,7 +64,7 @@ public sealed class OutboxStore(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand($"""
             SELECT o.id, o.destination, o.message_type, o.body::text, o.job_id, o.attempt, j.endpoint_id, j.input, j.execution_timeout_ms,
-                coalesce(j.status = '{JobStatusNames.InQueue}' AND j.attempt = o.attempt, false)
+                j.endpoint_version, coalesce(j.status = '{JobStatusNames.InQueue}' AND j.attempt = o.attempt, false)
             FROM outbox_messages o LEFT JOIN jobs j ON j.id = o.job_id
             WHERE (o.not_before IS NULL AND o.created_at < $1) OR o.not_before <= $2
             ORDER BY o.created_at LIMIT $3
@@ -78,14 +78,14 @@ public sealed class OutboxStore(NpgsqlDataSource database)
         // Inputs may be megabytes: stop at about inputBytes and let the caller come back for the rest.
         while (read <= inputBytes && await reader.ReadAsync(cancellationToken))
         {
-            var runnable = reader.GetBoolean(9);
+            var runnable = reader.GetBoolean(10);
             var input = runnable ? reader.GetFieldValue<byte[]>(7) : null;
             read += input?.Length ?? 0;
             rows.Add(new StoredOutboxRow(
                 reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4),
                 reader.IsDBNull(5) ? null : reader.GetInt32(5), runnable ? reader.GetString(6) : null, input,
-                runnable ? reader.GetInt32(8) : 0, runnable));
+                runnable ? reader.GetInt32(8) : 0, runnable ? reader.GetInt32(9) : 0, runnable));
         }
 
         return rows;

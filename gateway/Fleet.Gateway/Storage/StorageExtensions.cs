@@ -15,6 +15,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<WebhookDeliveryStore>();
         builder.Services.AddSingleton<WorkerStore>();
         builder.Services.AddSingleton<StreamChunkStore>();
+        builder.Services.AddSingleton<EndpointStore>();
         // run's acceptor waits for the WAL flush; runsync's does not (its answer waits for the ending's commit).
         foreach (var (key, dataSourceKey) in new[] { (JobAcceptors.Durable, (string?)null), (JobAcceptors.AnsweredAfterEnding,
             PersistenceExtensions.DeferredFlush) })

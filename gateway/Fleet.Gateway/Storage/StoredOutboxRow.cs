@@ -15,4 +15,5 @@ public sealed record StoredOutboxRow(
     string? EndpointId,
     byte[]? Input,
     int ExecutionTimeoutMs,
+    int EndpointVersion,
     bool Runnable);

@@ -1,28 +1,13 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Fleet.IntegrationTests.Infrastructure;
 
 namespace Fleet.IntegrationTests.Gateway;
 
 /// <summary>Keys made with the command-line tool: stored hashed, limited to endpoints or to reading, revocable.</summary>
 [Collection(FleetCollection.Name)]
-public sealed partial class ApiKeyTests(FleetFixture fleet)
+public sealed class ApiKeyTests(FleetFixture fleet)
 {
-    private async Task<(string Id, string Key)> CreateKeyAsync(params string[] options)
-    {
-        var output = await fleet.KeysAsync(["create", "--name", "it-" + Guid.NewGuid().ToString("N")[..6], .. options]);
-        return (IdLine().Match(output).Groups[1].Value, KeyLine().Match(output).Groups[1].Value);
-    }
-
-    private HttpClient ClientFor(string key)
-    {
-        var client = new HttpClient { BaseAddress = fleet.Api.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
     /// <summary>The gateway reloads keys every two seconds.</summary>
     private static async Task<HttpStatusCode> EventuallyAnsweredAsync(Func<Task<HttpStatusCode>> call, HttpStatusCode expected)
     {
@@ -40,8 +25,8 @@ public sealed partial class ApiKeyTests(FleetFixture fleet)
     [Fact]
     public async Task A_created_key_works_and_is_listed_without_its_secret()
     {
-        var (id, key) = await CreateKeyAsync();
-        using var client = ClientFor(key);
+        var (id, key) = await fleet.CreateKeyAsync();
+        using var client = fleet.ClientFor(key);
 
         await EventuallyAnsweredAsync(() => RunAsync(client), HttpStatusCode.OK);
         var list = await fleet.KeysAsync("list");
@@ -53,8 +38,8 @@ public sealed partial class ApiKeyTests(FleetFixture fleet)
     [Fact]
     public async Task A_read_only_key_can_read_but_not_run()
     {
-        var (_, key) = await CreateKeyAsync("--read-only");
-        using var client = ClientFor(key);
+        var (_, key) = await fleet.CreateKeyAsync("--read-only");
+        using var client = fleet.ClientFor(key);
 
         await EventuallyAnsweredAsync(async () => (await client.GetAsync("v2/echo/health")).StatusCode, HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.Forbidden, await RunAsync(client));
@@ -65,8 +50,8 @@ public sealed partial class ApiKeyTests(FleetFixture fleet)
     [Fact]
     public async Task A_read_only_key_may_read_batch_status_but_not_submit_a_batch()
     {
-        var (_, key) = await CreateKeyAsync("--read-only");
-        using var client = ClientFor(key);
+        var (_, key) = await fleet.CreateKeyAsync("--read-only");
+        using var client = fleet.ClientFor(key);
         var job = await fleet.SubmitAsync("echo", """{"input": {"echo": "read me"}}""");
 
         await EventuallyAnsweredAsync(async () =>
@@ -78,8 +63,8 @@ public sealed partial class ApiKeyTests(FleetFixture fleet)
     [Fact]
     public async Task An_endpoint_limited_key_cannot_touch_another_endpoint()
     {
-        var (_, key) = await CreateKeyAsync("--endpoints", "echo");
-        using var client = ClientFor(key);
+        var (_, key) = await fleet.CreateKeyAsync("--endpoints", "echo");
+        using var client = fleet.ClientFor(key);
 
         await EventuallyAnsweredAsync(() => RunAsync(client), HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.Forbidden, await RunAsync(client, FleetFixture.SerialEndpoint));
@@ -89,8 +74,8 @@ public sealed partial class ApiKeyTests(FleetFixture fleet)
     [Fact]
     public async Task An_endpoint_limited_key_sees_only_the_workers_and_jobs_of_its_endpoints_in_admin_workers()
     {
-        var (_, key) = await CreateKeyAsync("--endpoints", "echo");
-        using var client = ClientFor(key);
+        var (_, key) = await fleet.CreateKeyAsync("--endpoints", "echo");
+        using var client = fleet.ClientFor(key);
         await EventuallyAnsweredAsync(async () => (await client.GetAsync("admin/workers")).StatusCode, HttpStatusCode.OK);
         // The shared worker serves echo and echo-serial: a job it runs for echo-serial is not this key's to see.
         var hidden = Guid.Parse(await fleet.SubmitAsync(FleetFixture.SerialEndpoint, """{"input": {"echo": "hidden", "sleep_s": 6}}"""));
@@ -120,18 +105,12 @@ public sealed partial class ApiKeyTests(FleetFixture fleet)
     [Fact]
     public async Task A_revoked_key_gets_401()
     {
-        var (id, key) = await CreateKeyAsync();
-        using var client = ClientFor(key);
+        var (id, key) = await fleet.CreateKeyAsync();
+        using var client = fleet.ClientFor(key);
         await EventuallyAnsweredAsync(() => RunAsync(client), HttpStatusCode.OK);
 
         await fleet.KeysAsync("revoke", id);
 
         await EventuallyAnsweredAsync(() => RunAsync(client), HttpStatusCode.Unauthorized);
     }
-
-    [GeneratedRegex(@"^id\s+(\S+)", RegexOptions.Multiline)]
-    private static partial Regex IdLine();
-
-    [GeneratedRegex(@"^key\s+(\S+)", RegexOptions.Multiline)]
-    private static partial Regex KeyLine();
 }

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Fleet.Contracts;
 using Npgsql;
 
@@ -232,6 +233,17 @@ public sealed class FleetFixture : IAsyncLifetime
         return (StartCpuWorker(id, [("Worker__Endpoints__0", endpoint), ("Logging__LogLevel__Fleet.Worker.Sdk.JobRunner", "Debug"), .. settings]), id);
     }
 
+    /// <summary>
+    /// Starts a CPU worker for an endpoint that exists only in the catalog (made through /v1), from an endpoints
+    /// file of its own holding <paramref name="definitionJson"/>, as the autoscaler starts one.
+    /// </summary>
+    public (FleetProcess Process, string Id) StartCatalogEndpointWorker(string endpoint, string definitionJson)
+    {
+        var file = Path.Combine(_workDir, $"endpoints-{endpoint}-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, $$$"""{"Fleet": {"Endpoints": [{{{definitionJson}}}]}}""");
+        return StartEndpointWorker(endpoint, endpoint, ("FLEET_ENDPOINTS_FILE", file));
+    }
+
     /// <summary>Starts a GPU worker process (on the CPU device here); extra settings as (key, value).</summary>
     public FleetProcess StartGpuWorker(string id, params (string Key, string Value)[] settings)
     {
@@ -307,6 +319,34 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>Runs the gateway's key tool (<c>Fleet.Gateway keys …</c>) against this fleet's database; returns its output.</summary>
     public async Task<string> KeysAsync(params string[] args)
     {
+        var (exitCode, output) = await RunKeysAsync(args);
+        Assert.True(exitCode == 0, $"keys {string.Join(' ', args)} failed: {output}");
+        return output;
+    }
+
+    /// <summary>Creates an API key with <c>keys create</c> (and <paramref name="options"/>): its id and the key itself.</summary>
+    public async Task<(string Id, string Key)> CreateKeyAsync(params string[] options)
+    {
+        var output = await KeysAsync(["create", "--name", "it-" + Guid.NewGuid().ToString("N")[..6], .. options]);
+        return (Regex.Match(output, @"^id\s+(\S+)", RegexOptions.Multiline).Groups[1].Value,
+            Regex.Match(output, @"^key\s+(\S+)", RegexOptions.Multiline).Groups[1].Value);
+    }
+
+    /// <summary>A client of the gateway that sends <paramref name="key"/> (none when null).</summary>
+    public HttpClient ClientFor(string? key)
+    {
+        var client = new HttpClient { BaseAddress = Api.BaseAddress };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>Runs <c>Fleet.Gateway keys …</c>; its exit code and what it wrote (standard error first).</summary>
+    public async Task<(int ExitCode, string Output)> RunKeysAsync(params string[] args)
+    {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet", [RepoPaths.Program("gateway/Fleet.Gateway", "Fleet.Gateway"), "keys", .. args])
         {
             RedirectStandardOutput = true,
@@ -321,8 +361,7 @@ public sealed class FleetFixture : IAsyncLifetime
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"keys {string.Join(' ', args)} failed: {error}{output}");
-        return output;
+        return (process.ExitCode, error + output);
     }
 
     /// <summary>Waits until the gateway has recorded a heartbeat of the worker.</summary>

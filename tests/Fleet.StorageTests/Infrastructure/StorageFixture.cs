@@ -72,8 +72,8 @@ public sealed class StorageFixture : IAsyncLifetime
         {
             var id = Guid.CreateVersion7();
             var bytes = System.Text.Encoding.UTF8.GetBytes(input);
-            var message = queue is null ? null : OutboxEnvelope.ForRunJob(RunJobs.Build(id, endpoint, bytes, 1, 60_000, now), queue, now);
-            return new NewJob(id, endpoint.Id, bytes, webhook, 60_000, null, false, queue, "test", null, null, idempotencyKey, now, message);
+            var message = queue is null ? null : OutboxEnvelope.ForRunJob(RunJobs.Build(id, endpoint, endpoint.Version, bytes, 1, 60_000, now), queue, now);
+            return new NewJob(id, endpoint.Id, endpoint.Version, bytes, webhook, 60_000, null, false, queue, "test", null, null, idempotencyKey, now, message);
         }).ToList();
         await using var batch = Database.CreateBatch().With(JobStore.InsertNew(jobs));
         await batch.ExecuteNonQueryAsync();

@@ -60,7 +60,7 @@ public sealed class JobStatusDocumentTests
         var root = parsed.RootElement;
 
         Assert.Equal(
-            ["attempts", "delayTime", "device", "error", "executionTime", "id", "output", "progress", "routing", "status", "workerId"],
+            ["attempts", "delayTime", "device", "endpointVersion", "error", "executionTime", "id", "output", "progress", "routing", "status", "workerId"],
             root.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("FAILED", root.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Number, root.GetProperty("delayTime").ValueKind);

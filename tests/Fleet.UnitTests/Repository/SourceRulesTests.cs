@@ -23,6 +23,7 @@ public sealed partial class SourceRulesTests
         { "webhook_deliveries", "Storage/WebhookDeliveryStore" },
         { "workers", "Storage/WorkerStore" },
         { "job_stream_chunks", "Storage/StreamChunkStore" },
+        { "endpoints", "Storage/EndpointStore" },
     };
 
     [Fact]

@@ -39,15 +39,16 @@ public sealed class EndpointConfigurationTests
     }
 
     [Theory]
-    [InlineData("Id", "has space")]
-    [InlineData("Id", "")]
-    [InlineData("Handler", "")]
-    [InlineData("WorkersMax", "-1")]
-    [InlineData("ExecutionTimeoutMs", "10")]
-    [InlineData("MaxAttempts", "0")]
-    [InlineData("ScalerType", "QUEUE_LENGTH")]
-    [InlineData("ConcurrencyPerWorker", "0")]
-    public void Validator_names_the_endpoint_field_at_fault(string field, string value)
+    [InlineData("Id", "has space", "name")]
+    [InlineData("Id", "", "name")]
+    [InlineData("Id", "batch", "name")]
+    [InlineData("Handler", "", "handler")]
+    [InlineData("WorkersMax", "-1", "workersMax")]
+    [InlineData("ExecutionTimeoutMs", "10", "executionTimeoutMs")]
+    [InlineData("MaxAttempts", "0", "maxAttempts")]
+    [InlineData("ScalerType", "QUEUE_LENGTH", "scalerType")]
+    [InlineData("ConcurrencyPerWorker", "0", "concurrencyPerWorker")]
+    public void Validator_names_the_endpoint_and_the_field_at_fault(string field, string value, string named)
     {
         var bad = field switch
         {
@@ -63,7 +64,7 @@ public sealed class EndpointConfigurationTests
         var result = new FleetOptionsValidator().Validate(null, new FleetOptions { Endpoints = [bad] });
 
         Assert.True(result.Failed);
-        Assert.Contains(field, result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains($"Fleet:Endpoints[{bad.Id}].{named}:", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

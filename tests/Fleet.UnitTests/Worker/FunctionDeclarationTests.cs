@@ -53,7 +53,7 @@ public sealed class FunctionDeclarationTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => FunctionDeclaration.From(typeof(MoreMinThanMax)));
 
-        Assert.Contains("WorkersMin", error.Message, StringComparison.Ordinal);
+        Assert.Contains("workersMax: must be at least workersMin", error.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(MoreMinThanMax), error.Message, StringComparison.Ordinal);
     }
 

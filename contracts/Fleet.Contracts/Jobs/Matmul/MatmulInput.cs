@@ -8,7 +8,7 @@ namespace Fleet.Contracts.Jobs.Matmul;
 /// Each matrix comes as JSON rows (<c>a</c>) or as base64 float32 with its shape
 /// (<c>a_b64</c> and <c>a_shape</c>), not both.
 /// </summary>
-[HandlerInput("matmul")]
+[HandlerInput("matmul", Hardware = Hardware.Gpu)]
 public sealed record MatmulInput
 {
     /// <summary>A, m rows of k values.</summary>

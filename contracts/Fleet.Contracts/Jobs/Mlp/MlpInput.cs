@@ -7,7 +7,7 @@ namespace Fleet.Contracts.Jobs.Mlp;
 /// Input of the <c>mlp</c> handler: a batch of rows, each as wide as the model's input layer.
 /// Give the rows as JSON (<c>inputs</c>) or as one base64 string (<c>inputs_b64</c>), not both.
 /// </summary>
-[HandlerInput("mlp")]
+[HandlerInput("mlp", Hardware = Hardware.Gpu)]
 public sealed record MlpInput
 {
     /// <summary>Batch × input width, one inner array per row.</summary>

@@ -8,7 +8,7 @@ namespace Fleet.Contracts.Jobs.Vector;
 /// <c>saxpy</c> returns y = a·x + y (needs a, x, y); <c>dot</c> returns x·y (needs x, y);
 /// <c>sum</c> returns Σx (needs x). Each vector comes as JSON (<c>x</c>) or base64 (<c>x_b64</c>), not both.
 /// </summary>
-[HandlerInput("vector")]
+[HandlerInput("vector", Hardware = Hardware.Gpu)]
 public sealed record VectorInput
 {
     [JsonPropertyName("op")]
