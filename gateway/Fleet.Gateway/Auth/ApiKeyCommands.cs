@@ -71,9 +71,9 @@ public static class ApiKeyCommands
         if (save is not null && File.Exists(save))
         {
             var existing = ApiKeyVerifier.Digest((await File.ReadAllTextAsync(save)).Trim());
-            if (await db.ApiKeys.AnyAsync(k => k.KeyHash == existing && k.RevokedAt == null))
+            if (await db.ApiKeys.AnyAsync(k => k.KeyHash == existing && k.RevokedAt == null && k.Admin == admin))
             {
-                Console.WriteLine($"{save} already holds an active key; kept");
+                Console.WriteLine($"{save} already holds an active key with these rights; kept");
                 return 0;
             }
         }
