@@ -1,6 +1,7 @@
 using Fleet.Cli;
 using Fleet.Cli.Commands;
 using Fleet.Cli.Deploy;
+using Fleet.Cli.Endpoints;
 using Fleet.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,6 +27,18 @@ app.Configure(config =>
         .WithExample("map", "echo", "inputs.jsonl");
     config.AddCommand<JobsCommand>("jobs").WithDescription("List an endpoint's dead letters (FAILED, TIMED_OUT).");
     config.AddCommand<RedriveCommand>("redrive").WithDescription("Queue an endpoint's dead letters again.");
+    config.AddBranch("endpoints", endpoints =>
+    {
+        endpoints.SetDescription("Manage endpoints (/v1/endpoints; an admin API key).");
+        endpoints.AddCommand<EndpointsListCommand>("list").WithDescription("List every endpoint (--json: as JSON lines).");
+        endpoints.AddCommand<EndpointsShowCommand>("show").WithDescription("Print one endpoint as JSON.");
+        endpoints.AddCommand<EndpointsApplyCommand>("apply")
+            .WithDescription("Create or replace the endpoints a JSON file defines; unchanged ones stay as they are.")
+            .WithExample("endpoints", "apply", "endpoints.json");
+        endpoints.AddCommand<EndpointsPatchCommand>("patch").WithDescription("Change some fields of an endpoint.")
+            .WithExample("endpoints", "patch", "greeter", "{\"workersMax\": 4}");
+        endpoints.AddCommand<EndpointsDeleteCommand>("delete").WithDescription("Delete an endpoint (--force: cancelling its jobs).");
+    });
     config.AddCommand<DeployCommand>("deploy")
         .WithDescription(
             "Publish a function project, upload it as one package and create or update its endpoints (--dry-run: print what it would do).")

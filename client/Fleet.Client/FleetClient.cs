@@ -59,6 +59,9 @@ public sealed class FleetClient
         return new FleetEndpoint<TInput, TOutput>(_http, endpointId, _routes.GetOrAdd(endpointId, _ => new RouteSupport()));
     }
 
+    /// <summary>The management API (<c>/v1</c>): the fleet's endpoints as data. Needs an admin API key.</summary>
+    public FleetManagement Management => new(_http);
+
     /// <summary>An untyped handle: inputs and outputs as raw JSON.</summary>
     public FleetEndpoint<JsonElement, JsonElement> Endpoint(string endpointId) => Endpoint<JsonElement, JsonElement>(endpointId);
 }

@@ -17,6 +17,8 @@ internal sealed class FleetHttp(HttpClient http, FleetClientOptions options)
 
     private readonly Uri _v2 = new(options.BaseAddress!.AbsoluteUri.TrimEnd('/') + "/v2/");
 
+    private readonly Uri _v1 = new(options.BaseAddress!.AbsoluteUri.TrimEnd('/') + "/v1/");
+
     /// <summary>How the wire's own documents (status, problems) are read.</summary>
     public static JsonSerializerOptions Wire { get; } = new(JsonSerializerDefaults.Web);
 
@@ -153,6 +155,20 @@ internal sealed class FleetHttp(HttpClient http, FleetClientOptions options)
         using var message = Post(endpoint, "purge-queue", body: null);
         using var answer = await SendAsync(message, cancellationToken);
         return answer.RootElement.GetProperty("removed").GetInt32();
+    }
+
+    /// <summary>The management API (<c>v1/…</c>, admin keys): a JSON document in, if any, and one out.</summary>
+    public async Task<JsonDocument> ManageAsync(HttpMethod method, string route, JsonElement? body, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(method, new Uri(_v1, route));
+        if (body is { } document)
+        {
+            // Bytes, not a stream: the resilience pipeline sends the same content again on a retry.
+            message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(document, Wire));
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        return await SendAsync(message, cancellationToken);
     }
 
     private static string Query(IReadOnlyCollection<FleetJobState>? states, int limit) =>

@@ -168,4 +168,41 @@ public sealed class CliTests(FleetFixture fleet)
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Endpoints_apply_creates_then_leaves_unchanged_and_patch_list_show_delete_manage_it()
+    {
+        var name = "cli-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, $$"""[{"name": "{{name}}", "handler": "echo", "workersMax": 2}]""");
+        try
+        {
+            var (created, createdOut, createdErr) = await FleetAsync("endpoints", "apply", file);
+            var (_, againOut, _) = await FleetAsync("endpoints", "apply", file);
+            var (patched, patchedOut, patchedErr) = await FleetAsync("endpoints", "patch", name, """{"workersMax": 5}""");
+            var (_, listOut, _) = await FleetAsync("endpoints", "list", "--json");
+            var (_, showOut, _) = await FleetAsync("endpoints", "show", name);
+            var (refused, _, refusedErr) = await FleetAsync("endpoints", "patch", name, """{"workersMax": -1}""");
+            var (deleted, deletedOut, _) = await FleetAsync("endpoints", "delete", name);
+            var (missing, _, missingErr) = await FleetAsync("endpoints", "show", name);
+
+            Assert.True(created == 0, createdErr);
+            Assert.Equal($"{name}: created (version 1, worker version 1)", createdOut.Trim());
+            Assert.Equal($"{name}: unchanged (version 1, worker version 1)", againOut.Trim());
+            Assert.True(patched == 0, patchedErr);
+            Assert.Equal(5, JsonDocument.Parse(patchedOut).RootElement.GetProperty("workersMax").GetInt32());
+            Assert.Contains(Lines(listOut), l => JsonDocument.Parse(l).RootElement.GetProperty("name").GetString() == name);
+            Assert.Equal(2, JsonDocument.Parse(showOut).RootElement.GetProperty("version").GetInt32());
+            Assert.Equal(2, refused);
+            Assert.Contains("workersMax", refusedErr, StringComparison.Ordinal);
+            Assert.Equal(0, deleted);
+            Assert.Equal($"{name}: deleted", deletedOut.Trim());
+            Assert.Equal(2, missing);
+            Assert.Contains("404", missingErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
