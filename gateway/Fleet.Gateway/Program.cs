@@ -4,6 +4,7 @@ using Fleet.Gateway.Endpoints;
 using Fleet.Gateway.FrontDoor;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Jobs;
+using Fleet.Gateway.Packages;
 using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Reports;
 using Fleet.Gateway.Storage;
@@ -22,6 +23,7 @@ builder.AddGatewayDefaults();
 builder.AddFleetPersistence();   // PostgreSQL: the schema (EF Core migrations) and the data sources
 builder.AddGatewayStorage();     // the storage classes: one writer per table
 builder.AddEndpointCatalog();    // the endpoints table: management, the watch of it, deleted endpoints' jobs
+builder.AddPackages();           // deployed function packages: stored in PostgreSQL, streamed in and out
 builder.AddApiKeys();
 builder.AddFrontDoor();
 builder.AddJobPipeline();        // admission, routing, acceptance, outbox relay, transitions, background services
@@ -34,6 +36,7 @@ await app.SeedEndpointCatalogAsync();
 app.UseApiErrors();
 app.MapV2Routes().MapJobsApi().MapQueueApi().MapDeadLettersApi().MapWebhooksApi().MapBatchApi();
 app.MapEndpointsApi();
+app.MapPackagesApi();
 app.MapOperationsApi();
 app.Run();
 return 0;

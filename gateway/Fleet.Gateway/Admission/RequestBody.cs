@@ -109,21 +109,28 @@ public sealed class RequestBody : IDisposable
                 length += read;
             }
         }
-        catch (BadHttpRequestException e)
+        catch (Exception e) when (ReadProblem(e, limit) is { } problem)
         {
-            return e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiProblems.TooLarge(limit) : ApiProblems.UnreadableBody(
-                e.StatusCode, e.Message);
-        }
-        catch (IOException e)
-        {
-            // Kestrel reports some framing faults this way (a chunk size past Int32 overflows inside it and
-            // surfaces as "Bad chunk size data"), and so does a client that hung up: the client's doing either way.
-            return ApiProblems.UnreadableBody(StatusCodes.Status400BadRequest, e.Message);
+            return problem;
         }
 
         Bytes = _buffer.AsMemory(0, length);
         return null;
     }
+
+    /// <summary>
+    /// The answer to a body that could not be read, for an exception reading it threw; null for one that is not the
+    /// client's doing. Kestrel reports a body past the limit, a stalled one and broken framing as
+    /// <see cref="BadHttpRequestException"/> (413, 408, 400), and some framing faults as <see cref="IOException"/> (a chunk
+    /// size past Int32 overflows inside it, "Bad chunk size data"), as it does a client that hung up.
+    /// </summary>
+    public static ApiProblem? ReadProblem(Exception exception, long limit) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblems.TooLarge(limit),
+        BadHttpRequestException e => ApiProblems.UnreadableBody(e.StatusCode, e.Message),
+        IOException e => ApiProblems.UnreadableBody(StatusCodes.Status400BadRequest, e.Message),
+        _ => null,
+    };
 
     /// <summary>Moves to an array of <paramref name="capacity"/> bytes once the budget allows the difference.</summary>
     private ApiProblem? Grow(int capacity)

@@ -29,7 +29,8 @@ public static class EndpointsApi
         v1.MapPut($"/{{{IdValue}}}", PutAsync);
         v1.MapPatch($"/{{{IdValue}}}", PatchAsync);
         v1.MapDelete($"/{{{IdValue}}}", DeleteAsync);
-        app.MapFallback("/v1/{**rest}", () => ApiProblems.NotFound("No such route. The management API is under /v1/endpoints."));
+        app.MapFallback("/v1/{**rest}", () => ApiProblems.NotFound(
+            "No such route. The management API is under /v1/endpoints and /v1/packages."));
         return app;
     }
 

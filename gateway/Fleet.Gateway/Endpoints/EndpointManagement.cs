@@ -17,7 +17,8 @@ namespace Fleet.Gateway.Endpoints;
 /// through their watch). Deleting an endpoint cancels its jobs the usual way.
 /// </summary>
 public sealed class EndpointManagement(
-    EndpointStore store, CatalogWatch watch, HandlerInputCatalog handlers, JobTransitions transitions, ILogger<EndpointManagement> log)
+    EndpointStore store, PackageStore packages, CatalogWatch watch, HandlerInputCatalog handlers, JobTransitions transitions,
+    ILogger<EndpointManagement> log)
 {
     /// <summary>Creates the endpoint the request names; 409 if the name is taken.</summary>
     public async Task<(StoredEndpoint? Created, ApiProblem? Problem)> CreateAsync(
@@ -120,7 +121,7 @@ public sealed class EndpointManagement(
         EndpointRequest request, EndpointDefinition basis, bool onlyCreate, int? expectedVersion, CancellationToken cancellationToken)
     {
         var definition = request.ApplyTo(basis);
-        var errors = Problems(definition, request);
+        var errors = await ProblemsAsync(definition, request, cancellationToken);
         if (errors.Count > 0)
         {
             return (null, ApiProblems.BadRequest(errors));
@@ -138,7 +139,8 @@ public sealed class EndpointManagement(
         return (write, null);
     }
 
-    private Dictionary<string, string[]> Problems(EndpointDefinition definition, EndpointRequest request)
+    private async Task<Dictionary<string, string[]>> ProblemsAsync(
+        EndpointDefinition definition, EndpointRequest request, CancellationToken cancellationToken)
     {
         var errors = EndpointRules.Check(definition)
             .GroupBy(p => p.Field)
@@ -148,7 +150,8 @@ public sealed class EndpointManagement(
             errors["gpuCount"] = ["a Fleet worker uses one GPU: 1 for a GPU endpoint, 0 for a CPU one."];
         }
 
-        if (definition.Package is { } package && !errors.ContainsKey("package"))
+        if (definition.Package is { } package && !errors.ContainsKey("package")
+            && await packages.FindAsync(package, cancellationToken) is null)
         {
             errors["package"] = [$"Fleet has no package '{package}': upload it first (PUT /v1/packages/{{sha256}})."];
         }

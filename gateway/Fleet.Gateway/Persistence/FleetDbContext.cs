@@ -20,6 +20,10 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
 
     public DbSet<EndpointRecord> Endpoints => Set<EndpointRecord>();
 
+    public DbSet<PackageRecord> Packages => Set<PackageRecord>();
+
+    public DbSet<PackageChunkRecord> PackageChunks => Set<PackageChunkRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<JobRecord>(job =>
@@ -57,6 +61,21 @@ public sealed class FleetDbContext(DbContextOptions<FleetDbContext> options) : D
             endpoint.Property(e => e.Env).HasColumnType("jsonb");
             endpoint.Property(e => e.Package).HasMaxLength(64);
             endpoint.Property(e => e.Manifest).HasColumnType("jsonb");
+        });
+
+        modelBuilder.Entity<PackageRecord>(package =>
+        {
+            package.ToTable("packages");
+            package.HasKey(p => p.Sha256);
+            package.Property(p => p.Sha256).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<PackageChunkRecord>(chunk =>
+        {
+            chunk.ToTable("package_chunks");
+            chunk.HasKey(c => new { c.Sha256, c.Index });
+            chunk.Property(c => c.Sha256).HasMaxLength(64);
+            chunk.HasOne<PackageRecord>().WithMany().HasForeignKey(c => c.Sha256).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<OutboxMessage>(message =>

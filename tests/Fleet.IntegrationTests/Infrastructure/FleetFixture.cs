@@ -119,6 +119,9 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public string VirtualHost => "fleet-it-" + _runId;
 
+    /// <summary>The key workers sign heartbeats and package requests with.</summary>
+    public string WorkerKey => _workerKey;
+
     /// <summary>The broker's management API address.</summary>
     public Uri ManagementUri => new($"http://127.0.0.1:{_servers["RabbitMq__ManagementPort"]}/");
 

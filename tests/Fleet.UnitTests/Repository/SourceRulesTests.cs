@@ -24,6 +24,8 @@ public sealed partial class SourceRulesTests
         { "workers", "Storage/WorkerStore" },
         { "job_stream_chunks", "Storage/StreamChunkStore" },
         { "endpoints", "Storage/EndpointStore" },
+        { "packages", "Storage/PackageStore" },
+        { "package_chunks", "Storage/PackageStore" },
     };
 
     [Fact]

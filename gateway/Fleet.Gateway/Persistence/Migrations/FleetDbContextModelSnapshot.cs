@@ -392,6 +392,51 @@ namespace Fleet.Gateway.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Fleet.Gateway.Persistence.PackageChunkRecord", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer")
+                        .HasColumnName("index");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("bytes");
+
+                    b.HasKey("Sha256", "Index");
+
+                    b.ToTable("package_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("Fleet.Gateway.Persistence.PackageRecord", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<int>("Chunks")
+                        .HasColumnType("integer")
+                        .HasColumnName("chunks");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("Sha256");
+
+                    b.ToTable("packages", (string)null);
+                });
+
             modelBuilder.Entity("Fleet.Gateway.Persistence.WebhookDelivery", b =>
                 {
                     b.Property<Guid>("Id")
@@ -504,6 +549,15 @@ namespace Fleet.Gateway.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("workers", (string)null);
+                });
+
+            modelBuilder.Entity("Fleet.Gateway.Persistence.PackageChunkRecord", b =>
+                {
+                    b.HasOne("Fleet.Gateway.Persistence.PackageRecord", null)
+                        .WithMany()
+                        .HasForeignKey("Sha256")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
