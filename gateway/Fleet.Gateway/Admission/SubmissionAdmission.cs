@@ -15,8 +15,8 @@ namespace Fleet.Gateway.Admission;
 /// fields (<see cref="SubmissionValidator"/>) and an allowed webhook (400 naming the field).
 /// </summary>
 public sealed class SubmissionAdmission(
-    SubmissionValidator validator, WebhookAddressGuard webhooks, ConfirmedAdmission queues, BodyBudget budget,
-        IOptions<FrontDoorOptions> frontDoor)
+    SubmissionValidator validator, FunctionInputSchemas functionSchemas, WebhookAddressGuard webhooks, ConfirmedAdmission queues,
+    BodyBudget budget, IOptions<FrontDoorOptions> frontDoor)
 {
     private static readonly TimeSpan s_queueFullRetry = TimeSpan.FromSeconds(5);
 
@@ -75,7 +75,8 @@ public sealed class SubmissionAdmission(
             return null;
         }
 
-        var submission = validator.Validate(json, endpoint.Handler, errors);
+        var schema = await functionSchemas.GetAsync(endpoint, cancellationToken);
+        var submission = validator.Validate(json, endpoint.Handler, schema, errors);
         if (submission?.Webhook is { } webhook && await webhooks.CheckAsync(new Uri(webhook), cancellationToken) is { } refused)
         {
             errors["webhook"] = [refused];

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fleet.ServiceDefaults;
+using Json.Schema;
 
 namespace Fleet.Gateway.Admission;
 
@@ -21,7 +22,9 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
     /// documents; the input, which may be megabytes, is read straight into its handler's input type
     /// to be checked and otherwise stays the slice of the body it is, with no copy.
     /// </summary>
-    public JobSubmission? Validate(ReadOnlyMemory<byte> body, string handler, Dictionary<string, string[]> errors)
+    /// <param name="functionSchema">A deployed function's input schema, which the input is checked against instead.</param>
+    public JobSubmission? Validate(
+        ReadOnlyMemory<byte> body, string handler, JsonSchema? functionSchema, Dictionary<string, string[]> errors)
     {
         if (!TryFindMembers(body.Span, out var input, out var webhookAt, out var policyAt))
         {
@@ -35,7 +38,7 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
         }
         else
         {
-            ValidateInput(body[inputAt], handler, errors);
+            ValidateInput(body[inputAt], handler, functionSchema, errors);
         }
 
         var webhook = webhookAt is { } w ? ReadWebhook(body[w], errors) : null;
@@ -72,8 +75,14 @@ public sealed class SubmissionValidator(HandlerInputCatalog inputs)
         return true;
     }
 
-    private void ValidateInput(ReadOnlyMemory<byte> input, string handler, Dictionary<string, string[]> errors)
+    private void ValidateInput(ReadOnlyMemory<byte> input, string handler, JsonSchema? functionSchema, Dictionary<string, string[]> errors)
     {
+        if (functionSchema is not null)
+        {
+            FunctionInputSchemas.Validate(functionSchema, input.Span, errors);
+            return;
+        }
+
         if (!inputs.TryGet(handler, out var type))
         {
             return; // A handler with no published input type accepts any JSON; its worker checks it.

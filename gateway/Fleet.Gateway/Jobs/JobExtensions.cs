@@ -19,6 +19,7 @@ public static class JobExtensions
         builder.Services.AddValidatedOptions<LeaseOptions>(builder.Configuration, LeaseOptions.Section);
         builder.Services.AddSingleton<HandlerInputCatalog>();
         builder.Services.AddSingleton<SubmissionValidator>();
+        builder.Services.AddSingleton<FunctionInputSchemas>();
         builder.Services.AddSingleton<SubmissionAdmission>();
         builder.Services.AddSingleton<LiveWorkers>();
         builder.Services.AddHostedService<LiveWorkersRefresher>();

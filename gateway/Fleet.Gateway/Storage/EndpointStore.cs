@@ -34,6 +34,16 @@ public sealed class EndpointStore(NpgsqlDataSource database, TimeProvider time)
         return (await ReadAsync(command, cancellationToken)).SingleOrDefault();
     }
 
+    /// <summary>The input schema of the endpoint's function manifest at that worker version, as JSON text; null if none.</summary>
+    public async Task<string?> InputSchemaAsync(string id, int workerVersion, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT (manifest -> 'inputSchema')::text FROM endpoints WHERE id = $1 AND worker_version = $2")
+            .Value(id)
+            .Value(workerVersion);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     /// <summary>
     /// Creates the endpoint, or changes it to <paramref name="definition"/>: <c>unchanged</c> when every
     /// setting (and the manifest) is the same. With <paramref name="onlyCreate"/> an existing endpoint is left
@@ -74,7 +84,9 @@ public sealed class EndpointStore(NpgsqlDataSource database, TimeProvider time)
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % 10));
         var version = (current?.Version ?? 0) + 1;
+        // The manifest describes the function the workers run (its input schema among others): a new one is a new worker version.
         var workerVersion = current is not null && EndpointDefinitions.SameWorkers(current.Definition, definition)
+            && SameJson(current.Manifest, manifest)
             ? current.Definition.Version
             : version;
         await using (var write = new NpgsqlCommand("""

@@ -11,7 +11,7 @@ public sealed class SubmissionValidatorTests
     private (JobSubmission? Submission, Dictionary<string, string[]> Errors) Validate(string body, string handler = "echo")
     {
         var errors = new Dictionary<string, string[]>();
-        var submission = _validator.Validate(System.Text.Encoding.UTF8.GetBytes(body), handler, errors);
+        var submission = _validator.Validate(System.Text.Encoding.UTF8.GetBytes(body), handler, null, errors);
         return (submission, errors);
     }
 
@@ -74,5 +74,43 @@ public sealed class SubmissionValidatorTests
 
         Assert.Empty(errors);
         Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(submission!.Input).RootElement.ValueKind);
+    }
+
+    private static readonly Json.Schema.JsonSchema s_functionSchema = Json.Schema.JsonSchema.FromText("""
+        {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+         "properties": {
+           "rows": {"type": "array", "items": {"type": "object", "properties": {"x": {"type": "number", "minimum": 0}},
+                    "required": ["x"], "additionalProperties": false}},
+           "label": {"type": ["string", "null"], "maxLength": 5}},
+         "required": ["rows"], "additionalProperties": false}
+        """);
+
+    [Theory]
+    [InlineData("""{"input": {"label": "a"}}""", "input")]
+    [InlineData("""{"input": {"rows": [{"x": 1}, {"x": -1}]}}""", "input.rows[1].x")]
+    [InlineData("""{"input": {"rows": [{"x": "one"}]}}""", "input.rows[0].x")]
+    [InlineData("""{"input": {"rows": [], "label": "too long"}}""", "input.label")]
+    [InlineData("""{"input": {"rows": [], "extra": 1}}""", "input.extra")]
+    [InlineData("""{"input": [1]}""", "input")]
+    public void A_deployed_functions_input_is_checked_against_its_schema_naming_the_field(string body, string field)
+    {
+        var errors = new Dictionary<string, string[]>();
+
+        var submission = _validator.Validate(System.Text.Encoding.UTF8.GetBytes(body), "summarize", s_functionSchema, errors);
+
+        Assert.Null(submission);
+        Assert.True(errors.ContainsKey(field), string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+    }
+
+    [Fact]
+    public void A_deployed_functions_valid_input_passes_its_schema()
+    {
+        var errors = new Dictionary<string, string[]>();
+
+        var submission = _validator.Validate("""{"input": {"rows": [{"x": 0}, {"x": 2.5}], "label": null}}"""u8.ToArray(), "summarize",
+            s_functionSchema, errors);
+
+        Assert.Empty(errors);
+        Assert.NotNull(submission);
     }
 }
