@@ -5,12 +5,8 @@ namespace Fleet.ServiceDefaults;
 /// <summary>Comparisons of endpoint definitions: what changed, and whether the change needs new workers.</summary>
 public static class EndpointDefinitions
 {
-    /// <summary>Every setting equal, the environment by content (versions aside).</summary>
-    public static bool SameSettings(EndpointDefinition a, EndpointDefinition b) =>
-        SameWorkers(a, b) && a.WorkersMin == b.WorkersMin && a.WorkersMax == b.WorkersMax && a.IdleTimeoutSeconds == b.IdleTimeoutSeconds
-        && a.ScalerType == b.ScalerType && a.ScalerValue == b.ScalerValue && a.ExecutionTimeoutMs == b.ExecutionTimeoutMs
-        && a.MaxAttempts == b.MaxAttempts && a.MinGpuMemoryMb == b.MinGpuMemoryMb && a.CpuFallback == b.CpuFallback
-        && a.Version == b.Version;
+    /// <summary>Every setting and the worker version equal, the environment by content (the record's own equality).</summary>
+    public static bool SameSettings(EndpointDefinition a, EndpointDefinition b) => a == b;
 
     /// <summary>
     /// Whether workers of <paramref name="a"/> can serve <paramref name="b"/>: the same handler, hardware,
@@ -18,6 +14,5 @@ public static class EndpointDefinitions
     /// </summary>
     public static bool SameWorkers(EndpointDefinition a, EndpointDefinition b) =>
         a.Id == b.Id && a.Handler == b.Handler && a.Hardware == b.Hardware && a.ConcurrencyPerWorker == b.ConcurrencyPerWorker
-        && a.Package == b.Package && a.Env.Count == b.Env.Count
-        && a.Env.All(e => b.Env.TryGetValue(e.Key, out var value) && value == e.Value);
+        && a.Package == b.Package && a.SameEnv(b.Env);
 }

@@ -46,4 +46,19 @@ public sealed record EndpointDefinition
     /// of any of these is a new version, whose workers replace the old ones. 0 for a definition read from a file.
     /// </summary>
     public int Version { get; init; }
+
+    // By value, the environment by content: a record compares a dictionary by reference, so two reads of the same
+    // definition would differ.
+    public bool Equals(EndpointDefinition? other) =>
+        other is not null && Id == other.Id && Handler == other.Handler && Hardware == other.Hardware && WorkersMin == other.WorkersMin
+        && WorkersMax == other.WorkersMax && IdleTimeoutSeconds == other.IdleTimeoutSeconds && ScalerType == other.ScalerType
+        && ScalerValue == other.ScalerValue && ExecutionTimeoutMs == other.ExecutionTimeoutMs && MaxAttempts == other.MaxAttempts
+        && MinGpuMemoryMb == other.MinGpuMemoryMb && CpuFallback == other.CpuFallback && ConcurrencyPerWorker == other.ConcurrencyPerWorker
+        && Package == other.Package && Version == other.Version && SameEnv(other.Env);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Handler, Hardware, ConcurrencyPerWorker, Version, Env.Count);
+
+    /// <summary>Whether <paramref name="env"/> holds the same variables as <see cref="Env"/>.</summary>
+    public bool SameEnv(IReadOnlyDictionary<string, string> env) =>
+        Env.Count == env.Count && Env.All(e => env.TryGetValue(e.Key, out var value) && value == e.Value);
 }
