@@ -3,6 +3,7 @@ using System.Text.Json;
 using Fleet.Contracts;
 using Fleet.Contracts.Endpoints;
 using Fleet.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Fleet.IntegrationTests.Autoscaler;
 
@@ -12,7 +13,7 @@ namespace Fleet.IntegrationTests.Autoscaler;
 /// endpoint of its own that only the catalog names (the gateway's own catalog comes with the management API).
 /// </summary>
 [Collection(FleetCollection.Name)]
-public sealed class EndpointCatalogTests(FleetFixture fleet)
+public sealed class EndpointCatalogTests(FleetFixture fleet, ITestOutputHelper output)
 {
     [Fact]
     public async Task A_created_endpoint_gets_its_worker_within_seconds_with_its_env_and_a_deleted_one_has_its_workers_drained()
@@ -32,6 +33,7 @@ public sealed class EndpointCatalogTests(FleetFixture fleet)
         });
         var started = await Eventually.Value(() => autoscaler.WorkersAsync(endpoint), w => w.Count == 1, TimeSpan.FromSeconds(5), autoscaler.Tail);
         var seenAfter = clock.Elapsed;
+        output.WriteLine($"catalog: worker started {seenAfter.TotalMilliseconds:0} ms after the endpoint's row was committed");
         Assert.True(seenAfter < TimeSpan.FromSeconds(3), $"the worker started {seenAfter.TotalSeconds:0.0} s after the endpoint was created");
         var worker = started.Single();
         var id = worker.GetProperty("id").GetString()!;
@@ -95,6 +97,42 @@ public sealed class EndpointCatalogTests(FleetFixture fleet)
         Assert.All(await autoscaler.WorkersAsync(endpoint), w => Assert.Equal(workerVersion, w.GetProperty("version").GetInt32()));
         Assert.Equal(0, await autoscaler.EventsAsync(endpoint, "drain"));
         Assert.Equal(2, await autoscaler.EventsAsync(endpoint, "start"));
+    }
+
+    [Fact]
+    public async Task The_kubernetes_generator_reads_the_catalog_table_when_given_a_connection_string()
+    {
+        const string endpoint = "echo-catalog-k8s";
+        var (_, workerVersion) = await fleet.Catalog.PutAsync(new EndpointDefinition
+        {
+            Id = endpoint, Handler = "echo", WorkersMax = 3, Env = new Dictionary<string, string> { ["GREETING"] = "hi there" },
+        });
+        var directory = Directory.CreateTempSubdirectory("fleet-k8s-").FullName;
+        try
+        {
+            var start = new ProcessStartInfo("dotnet", [RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), "k8s", "--out",
+                directory]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment[FleetSettings.EnvironmentVariable(FleetSettings.ConnectionString)] = fleet.AutoscalerConnectionString;
+            start.Environment[FleetNames.EndpointsFileVariable] = fleet.EndpointsFile;
+            using var generator = Process.Start(start)!;
+            var error = generator.StandardError.ReadToEndAsync();
+            var said = await generator.StandardOutput.ReadToEndAsync();
+            await generator.WaitForExitAsync();
+            Assert.True(generator.ExitCode == 0, said + await error);
+
+            // Only the table names this endpoint; the file's endpoints are there because the table holds them too.
+            var yaml = await File.ReadAllTextAsync(Path.Combine(directory, $"{endpoint}.yaml"));
+            Assert.Contains($"fleet/version: \"{workerVersion}\"", yaml, StringComparison.Ordinal);
+            Assert.Contains("- name: GREETING\n              value: \"hi there\"", yaml, StringComparison.Ordinal);
+            Assert.Contains("maxReplicaCount: 3", yaml, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(directory, $"{FleetFixture.RolloutEndpoint}.yaml")));
+            Assert.Contains("endpoints table", said, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+            await fleet.Catalog.DeleteAsync(endpoint);
+        }
     }
 
     private static async Task<List<int>> ProcessIdsAsync(AutoscalerProcess autoscaler, string endpoint) =>

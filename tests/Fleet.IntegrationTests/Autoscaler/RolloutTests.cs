@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Contracts;
 using Fleet.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Fleet.IntegrationTests.Autoscaler;
 
@@ -12,7 +13,7 @@ namespace Fleet.IntegrationTests.Autoscaler;
 /// gives it back and stops taking the endpoint's jobs.
 /// </summary>
 [Collection(FleetCollection.Name)]
-public sealed class RolloutTests(FleetFixture fleet)
+public sealed class RolloutTests(FleetFixture fleet, ITestOutputHelper output)
 {
     /// <summary>MassTransit's name of the message type, as the gateway's relay sends it.</summary>
     private static readonly string[] s_runJobType = ["urn:message:Fleet.Contracts.Messages:RunJob"];
@@ -36,6 +37,7 @@ public sealed class RolloutTests(FleetFixture fleet)
         await Eventually.True(async () => (await autoscaler.WorkersAsync(endpoint)).Any(w => w.GetProperty("version").GetInt32() == newVersion),
             TimeSpan.FromSeconds(5), autoscaler.Tail);
         var rolledAfter = clock.Elapsed;
+        output.WriteLine($"rollout: a worker of version {newVersion} started {rolledAfter.TotalMilliseconds:0} ms after the change");
 
         // The old worker drains once the new one is ready, while its job still runs; its process lives until the job ended.
         var drainedWhileRunning = false;
@@ -53,6 +55,7 @@ public sealed class RolloutTests(FleetFixture fleet)
         }
         while (status != "COMPLETED");
 
+        output.WriteLine($"rollout: the long job completed {clock.Elapsed.TotalSeconds:0.0} s after the change, on the old worker");
         Assert.True(drainedWhileRunning, $"the old worker was not drained while its job ran (new version after {rolledAfter})\n{autoscaler.Tail()}");
         var done = await fleet.StatusAsync(endpoint, longJob);
         Assert.Equal((oldId, 1), (done.GetProperty("workerId").GetString(), done.GetProperty("attempts").GetInt32()));
@@ -112,6 +115,9 @@ public sealed class RolloutTests(FleetFixture fleet)
         Assert.Contains(worker.Output, l => l.Contains($"Stopped taking jobs of endpoint {endpoint}", StringComparison.Ordinal));
         Assert.DoesNotContain(worker.Output, l => l.Contains(jobId.ToString(), StringComparison.Ordinal) && l.Contains("reported"));
         Assert.False(worker.HasExited);
+        // Its heartbeats no longer offer the endpoint, so the gateway counts no capacity for it there.
+        await Eventually.True(async () => (await fleet.QueryAsync<string[]>("SELECT endpoints FROM workers WHERE id = $1", id)).Single().Length == 0,
+            TimeSpan.FromSeconds(10), () => worker.Tail());
     }
 
     private static async Task<(int Consumers, int Ready)> QueueAsync(HttpClient management, string path)
