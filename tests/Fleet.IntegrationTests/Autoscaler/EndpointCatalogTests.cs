@@ -31,7 +31,8 @@ public sealed class EndpointCatalogTests(FleetFixture fleet, ITestOutputHelper o
             Id = endpoint, Handler = "echo", WorkersMin = 1, WorkersMax = 1, ConcurrencyPerWorker = 2,
             Env = new Dictionary<string, string> { ["GREETING"] = "hello", ["Worker__Id"] = "someone-else" },
         });
-        var started = await Eventually.Value(() => autoscaler.WorkersAsync(endpoint), w => w.Count == 1, TimeSpan.FromSeconds(5), autoscaler.Tail);
+        var started = await Eventually.Value(() => autoscaler.WorkersAsync(endpoint), w => w.Count == 1, TimeSpan.FromSeconds(5),
+            autoscaler.Tail);
         var seenAfter = clock.Elapsed;
         output.WriteLine($"catalog: worker started {seenAfter.TotalMilliseconds:0} ms after the endpoint's row was committed");
         Assert.True(seenAfter < TimeSpan.FromSeconds(3), $"the worker started {seenAfter.TotalSeconds:0.0} s after the endpoint was created");
@@ -87,7 +88,8 @@ public sealed class EndpointCatalogTests(FleetFixture fleet, ITestOutputHelper o
         Assert.Equal(workerVersion, changed.WorkerVersion);
         var decision = await Eventually.Value(async () => await autoscaler.DecisionAsync(endpoint),
             d => d?.GetProperty("max").GetInt32() == 3, TimeSpan.FromSeconds(3), autoscaler.Tail);
-        Assert.Equal((2, "REQUEST_COUNT"), (decision!.Value.GetProperty("min").GetInt32(), decision.Value.GetProperty("scalerType").GetString()));
+        var scaling = decision!.Value;
+        Assert.Equal((2, "REQUEST_COUNT"), (scaling.GetProperty("min").GetInt32(), scaling.GetProperty("scalerType").GetString()));
         // The new minimum starts a second worker beside the first, which stays.
         await Eventually.True(async () => await autoscaler.CountAsync(endpoint) == 2, TimeSpan.FromSeconds(5), autoscaler.Tail);
         await Task.Delay(TimeSpan.FromSeconds(2));

@@ -34,8 +34,8 @@ public sealed class RolloutTests(FleetFixture fleet, ITestOutputHelper output)
         var (_, newVersion) = await fleet.Catalog.PutAsync(definition with { ConcurrencyPerWorker = 2 });
         Assert.True(newVersion > oldVersion);
         var clock = Stopwatch.StartNew();
-        await Eventually.True(async () => (await autoscaler.WorkersAsync(endpoint)).Any(w => w.GetProperty("version").GetInt32() == newVersion),
-            TimeSpan.FromSeconds(5), autoscaler.Tail);
+        await Eventually.True(async () => (await autoscaler.WorkersAsync(endpoint))
+            .Any(w => w.GetProperty("version").GetInt32() == newVersion), TimeSpan.FromSeconds(5), autoscaler.Tail);
         var rolledAfter = clock.Elapsed;
         output.WriteLine($"rollout: a worker of version {newVersion} started {rolledAfter.TotalMilliseconds:0} ms after the change");
 
@@ -56,14 +56,16 @@ public sealed class RolloutTests(FleetFixture fleet, ITestOutputHelper output)
         while (status != "COMPLETED");
 
         output.WriteLine($"rollout: the long job completed {clock.Elapsed.TotalSeconds:0.0} s after the change, on the old worker");
-        Assert.True(drainedWhileRunning, $"the old worker was not drained while its job ran (new version after {rolledAfter})\n{autoscaler.Tail()}");
+        Assert.True(drainedWhileRunning,
+            $"the old worker was not drained while its job ran (new version after {rolledAfter})\n{autoscaler.Tail()}");
         var done = await fleet.StatusAsync(endpoint, longJob);
         Assert.Equal((oldId, 1), (done.GetProperty("workerId").GetString(), done.GetProperty("attempts").GetInt32()));
 
         // Jobs accepted now run on the new version.
         var after = await fleet.SubmitAsync(endpoint, """{"input": {"echo": "after the rollout"}}""");
         var ran = await fleet.WaitForStatusAsync(endpoint, after, "COMPLETED", TimeSpan.FromSeconds(30));
-        var current = await Eventually.Value(() => autoscaler.WorkersAsync(endpoint), w => w.Count == 1, TimeSpan.FromSeconds(15), autoscaler.Tail);
+        var current = await Eventually.Value(() => autoscaler.WorkersAsync(endpoint), w => w.Count == 1, TimeSpan.FromSeconds(15),
+            autoscaler.Tail);
         Assert.Equal(newVersion, current.Single().GetProperty("version").GetInt32());
         Assert.Equal(current.Single().GetProperty("id").GetString(), ran.GetProperty("workerId").GetString());
         Assert.DoesNotContain(oldPid, autoscaler.WorkerProcessIds(endpoint));
@@ -95,8 +97,8 @@ public sealed class RolloutTests(FleetFixture fleet, ITestOutputHelper output)
             messageType = s_runJobType,
             message = new
             {
-                jobId, endpointId = endpoint, handler = "echo", input = new { echo = "for version 2" }, attempt = 1, executionTimeoutMs = 60_000,
-                acceptedAt = DateTimeOffset.UtcNow, reportToken = "token", endpointVersion = 2,
+                jobId, endpointId = endpoint, handler = "echo", input = new { echo = "for version 2" }, attempt = 1,
+                executionTimeoutMs = 60_000, acceptedAt = DateTimeOffset.UtcNow, reportToken = "token", endpointVersion = 2,
             },
             headers = new { },
         });
@@ -116,8 +118,8 @@ public sealed class RolloutTests(FleetFixture fleet, ITestOutputHelper output)
         Assert.DoesNotContain(worker.Output, l => l.Contains(jobId.ToString(), StringComparison.Ordinal) && l.Contains("reported"));
         Assert.False(worker.HasExited);
         // Its heartbeats no longer offer the endpoint, so the gateway counts no capacity for it there.
-        await Eventually.True(async () => (await fleet.QueryAsync<string[]>("SELECT endpoints FROM workers WHERE id = $1", id)).Single().Length == 0,
-            TimeSpan.FromSeconds(10), () => worker.Tail());
+        await Eventually.True(async () => (await fleet.QueryAsync<string[]>("SELECT endpoints FROM workers WHERE id = $1", id))
+            .Single().Length == 0, TimeSpan.FromSeconds(10), () => worker.Tail());
     }
 
     private static async Task<(int Consumers, int Ready)> QueueAsync(HttpClient management, string path)

@@ -46,7 +46,8 @@ public sealed class CatalogForTests(string connectionString)
                 version = endpoints.version + 1,
                 worker_version = CASE
                     WHEN (endpoints.handler, endpoints.hardware, endpoints.concurrency_per_worker, endpoints.env, endpoints.package)
-                        IS DISTINCT FROM (excluded.handler, excluded.hardware, excluded.concurrency_per_worker, excluded.env, excluded.package)
+                        IS DISTINCT FROM
+                        (excluded.handler, excluded.hardware, excluded.concurrency_per_worker, excluded.env, excluded.package)
                     THEN endpoints.version + 1 ELSE endpoints.worker_version END,
                 updated_at = now()
             RETURNING version, worker_version

@@ -17,8 +17,8 @@ public sealed class AutoscalerTelemetryTests
         var deleted = new WorkerPool(s_endpoint with { Id = "deleted" }, Hardware.Cpu);
         foreach (var pool in new[] { kept, deleted })
         {
-            telemetry.Record(new PoolReport(pool.Endpoint.Id, pool.Kind, pool.Queue, 1, ScalerType.QueueDelay, 4, 0, 1, 0, 0, 0, null, 0, 0, 1, 1,
-                "", DateTimeOffset.UtcNow));
+            telemetry.Record(new PoolReport(pool.Endpoint.Id, pool.Kind, pool.Queue, 1, ScalerType.QueueDelay, 4, 0, 1, 0, 0, 0, null, 0,
+                0, 1, 1, "", DateTimeOffset.UtcNow));
             telemetry.Count(pool, "start");
         }
 

@@ -219,7 +219,8 @@ public sealed class ScalingPolicyTests
     {
         var endpoint = s_queueDelay with { Version = 3, WorkersMin = 1 };
 
-        var starting = ScalingPolicy.Decide(Pool(endpoint), Signals(inProgress: 1), [Busy("old", version: 2), In(PoolWorkerState.Starting, "new", 3)]);
+        var starting = ScalingPolicy.Decide(
+            Pool(endpoint), Signals(inProgress: 1), [Busy("old", version: 2), In(PoolWorkerState.Starting, "new", 3)]);
         var ready = ScalingPolicy.Decide(Pool(endpoint), Signals(inProgress: 1), [Busy("old", version: 2), Idle("new", 0.5, 3)]);
 
         Assert.Empty(starting.ToDrain);
@@ -255,7 +256,8 @@ public sealed class ScalingPolicyTests
     {
         var endpoint = s_requestCount with { Version = 2, WorkersMin = 1 };
 
-        var decision = ScalingPolicy.Decide(Pool(endpoint), Signals(), [In(PoolWorkerState.Restarting, "old", 1), In(PoolWorkerState.Starting, "new", 2)]);
+        var decision = ScalingPolicy.Decide(
+            Pool(endpoint), Signals(), [In(PoolWorkerState.Restarting, "old", 1), In(PoolWorkerState.Starting, "new", 2)]);
 
         Assert.Equal(["old"], decision.ToDrain);
         Assert.Equal(0, decision.ToStart);

@@ -77,8 +77,8 @@ public sealed class EndpointEnvironmentTests
     {
         var endpoint = new EndpointDefinition
         {
-            Id = "summarize", Handler = "summarize", Hardware = Hardware.Gpu, WorkersMin = 1, WorkersMax = 3, ScalerType = ScalerType.RequestCount,
-            ScalerValue = 2, CpuFallback = true, ConcurrencyPerWorker = 4, Package = "ab12", Version = 7,
+            Id = "summarize", Handler = "summarize", Hardware = Hardware.Gpu, WorkersMin = 1, WorkersMax = 3,
+            ScalerType = ScalerType.RequestCount, ScalerValue = 2, CpuFallback = true, ConcurrencyPerWorker = 4, Package = "ab12", Version = 7,
             Env = new Dictionary<string, string> { ["MODEL_NAME"] = "tiny", ["Greeting__Text"] = "héllo \"there\"" },
         };
         var path = Path.GetTempFileName();

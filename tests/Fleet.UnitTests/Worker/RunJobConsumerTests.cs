@@ -275,7 +275,8 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         await _harness.Bus.Publish(failing);
         var failed = await PublishedFor<JobFailed>(failing.JobId);
 
-        Assert.Equal([OwnVersion, OwnVersion, OwnVersion], new[] { started.EndpointVersion, succeeded.EndpointVersion, failed.EndpointVersion });
+        Assert.Equal([OwnVersion, OwnVersion, OwnVersion],
+            new[] { started.EndpointVersion, succeeded.EndpointVersion, failed.EndpointVersion });
     }
 
     [Fact]
@@ -296,7 +297,8 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         var sent = _harness.Sent.Select<RunJob>().Select(m => m.Context).ToList();
         Assert.All(sent, m => Assert.EndsWith("/" + FleetNames.JobQueue("echo", Hardware.Cpu), m.DestinationAddress!.AbsolutePath));
         var handedBack = sent.Single(m => m.Message.JobId == newer.JobId).Message;
-        Assert.Equal((newer.EndpointVersion, newer.Attempt, newer.ReportToken), (handedBack.EndpointVersion, handedBack.Attempt, handedBack.ReportToken));
+        Assert.Equal((newer.EndpointVersion, newer.Attempt, newer.ReportToken),
+            (handedBack.EndpointVersion, handedBack.Attempt, handedBack.ReportToken));
         Assert.Equal(["echo"], raised);
         Assert.True(superseded.Contains("echo"));
         Assert.False(await _harness.Published.Any<JobStarted>());
