@@ -29,7 +29,7 @@ public sealed class EndpointCatalogTests(FleetFixture fleet, ITestOutputHelper o
         var (_, workerVersion) = await fleet.Catalog.PutAsync(new EndpointDefinition
         {
             Id = endpoint, Handler = "echo", WorkersMin = 1, WorkersMax = 1, ConcurrencyPerWorker = 2,
-            Env = new Dictionary<string, string> { ["GREETING"] = "hello", ["Worker__Id"] = "someone-else" },
+            Env = new Dictionary<string, string> { ["GREETING"] = "hello" },
         });
         var started = await Eventually.Value(() => autoscaler.WorkersAsync(endpoint), w => w.Count == 1, TimeSpan.FromSeconds(5),
             autoscaler.Tail);
@@ -43,6 +43,10 @@ public sealed class EndpointCatalogTests(FleetFixture fleet, ITestOutputHelper o
         // The worker serves the endpoint: its heartbeat, recorded by the gateway, names it.
         await Eventually.True(async () => (await fleet.QueryAsync<string[]>("SELECT endpoints FROM workers WHERE id = $1", id))
             .SingleOrDefault()?.Contains(endpoint) == true, TimeSpan.FromSeconds(45), autoscaler.Tail);
+        // A job on it runs, with no process restarted, on the version the catalog gave it.
+        var job = await fleet.SubmitAsync(endpoint, """{"input": {"echo": "new endpoint"}}""");
+        var ran = await fleet.WaitForStatusAsync(endpoint, job, "COMPLETED", TimeSpan.FromSeconds(30));
+        Assert.Equal((id, workerVersion), (ran.GetProperty("workerId").GetString(), ran.GetProperty("endpointVersion").GetInt32()));
         var environment = Environ(worker.GetProperty("processId").GetInt32());
         Assert.Equal("hello", environment["GREETING"]);
         Assert.Equal(id, environment[FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)]);

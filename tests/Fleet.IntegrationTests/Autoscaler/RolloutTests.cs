@@ -60,6 +60,8 @@ public sealed class RolloutTests(FleetFixture fleet, ITestOutputHelper output)
             $"the old worker was not drained while its job ran (new version after {rolledAfter})\n{autoscaler.Tail()}");
         var done = await fleet.StatusAsync(endpoint, longJob);
         Assert.Equal((oldId, 1), (done.GetProperty("workerId").GetString(), done.GetProperty("attempts").GetInt32()));
+        // Each status document names the endpoint version that ran the job.
+        Assert.Equal(oldVersion, done.GetProperty("endpointVersion").GetInt32());
 
         // Jobs accepted now run on the new version.
         var after = await fleet.SubmitAsync(endpoint, """{"input": {"echo": "after the rollout"}}""");
@@ -68,6 +70,7 @@ public sealed class RolloutTests(FleetFixture fleet, ITestOutputHelper output)
             autoscaler.Tail);
         Assert.Equal(newVersion, current.Single().GetProperty("version").GetInt32());
         Assert.Equal(current.Single().GetProperty("id").GetString(), ran.GetProperty("workerId").GetString());
+        Assert.Equal(newVersion, ran.GetProperty("endpointVersion").GetInt32());
         Assert.DoesNotContain(oldPid, autoscaler.WorkerProcessIds(endpoint));
         Assert.Equal(0, await autoscaler.EventsAsync(endpoint, "kill"));
         Assert.Equal(0, await fleet.QueryAsync<long>("SELECT count(*) FROM jobs WHERE endpoint_id = $1 AND (attempt > 1 OR lease_losses > 0)",
