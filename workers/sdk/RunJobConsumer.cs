@@ -104,7 +104,8 @@ public sealed class RunJobConsumer(
         var started = new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt, JobRunner.Token(job));
         try
         {
-            await BrokerCalls.ConfirmedAsync(token => context.Publish(started, token), BrokerCalls.ConfirmTimeout, context.CancellationToken);
+            await BrokerCalls.ConfirmedAsync(token => context.Publish(started, token), BrokerCalls.ConfirmTimeout,
+                context.CancellationToken);
         }
         catch (Exception e) when (!context.CancellationToken.IsCancellationRequested)
         {
@@ -126,7 +127,9 @@ public sealed class RunJobConsumer(
         }
     }
 
-    /// <returns>True once the ending is confirmed, false when <paramref name="limit"/> passed first, null when the delivery was lost.</returns>
+    /// <returns>
+    /// True once the ending is confirmed, false when <paramref name="limit"/> passed first, null when the delivery was lost.
+    /// </returns>
     private async Task<bool?> HeldUntilAsync(StartedAttempt attempt, TimeSpan limit, Task lost)
     {
         var passed = Task.Delay(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, time, CancellationToken.None);
