@@ -1,3 +1,4 @@
+using Fleet.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,13 +10,16 @@ namespace Fleet.Worker.Sdk;
 /// (stopping a queue's receive endpoint waits for the jobs whose messages it holds), waits for the
 /// detached ones too, and only then lets the bus stop (hosted services
 /// stop in reverse order, and this one is registered after the bus and the heartbeats). A drained
-/// worker never interrupts a job, so scale-in and deploys need no kill.
+/// worker never interrupts a job, so scale-in and deploys need no kill. The receive endpoint
+/// watchdog, which restarts a queue's endpoint that lost its consumer, is stopped first, so no
+/// queue starts again behind the drain.
 /// </summary>
 public sealed class JobIntake(
     IReceiveEndpointConnector connector,
     ServedEndpoints served,
     RunningJobs running,
     WorkerLifecycle lifecycle,
+    ReceiveEndpointWatchdog watchdog,
     ILogger<JobIntake> log) : IHostedService
 {
     private readonly List<HostReceiveEndpointHandle> _queues = [];
@@ -42,6 +46,7 @@ public sealed class JobIntake(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         lifecycle.StopTakingWork();
+        await watchdog.StopAsync(cancellationToken);
         foreach (var queue in _queues)
         {
             await queue.StopAsync(cancellationToken);

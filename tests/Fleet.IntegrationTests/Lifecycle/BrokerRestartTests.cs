@@ -23,7 +23,7 @@ public sealed class BrokerRestartTests(FleetFixture fleet, ITestOutputHelper out
     private static readonly string[] s_fallbackWorkerEndpoints = ["mlp", "matmul"];
 
     /// <summary>How long every consumer may take to come back once the broker is up again.</summary>
-    private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task After_RabbitMQ_restarts_every_queue_gets_its_consumers_back_and_every_endpoint_completes_a_job()
