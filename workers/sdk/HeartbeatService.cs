@@ -50,9 +50,8 @@ public sealed class HeartbeatService(
         try
         {
             // A heartbeat is stale after a few seconds: never let one wait long on a lost broker.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds * 2));
-            await bus.Publish(beat, p => p.TimeToLive = TimeSpan.FromSeconds(30), timeout.Token);
+            await BrokerCalls.ConfirmedAsync(token => bus.Publish(beat, p => p.TimeToLive = TimeSpan.FromSeconds(30), token),
+                TimeSpan.FromSeconds(options.Value.HeartbeatSeconds * 2), cancellationToken);
             if (options.Value.HealthFile is { } file)
             {
                 await File.WriteAllTextAsync(file, beat.SentAt.ToString("O"), CancellationToken.None);

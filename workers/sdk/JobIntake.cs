@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fleet.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,8 @@ namespace Fleet.Worker.Sdk;
 /// stop in reverse order, and this one is registered after the bus and the heartbeats). A drained
 /// worker never interrupts a job, so scale-in and deploys need no kill. The queue of an endpoint that a
 /// newer version supersedes (<see cref="SupersededEndpoints"/>) is stopped at once, its running jobs left to end.
+/// The receive endpoint watchdog, which restarts a queue's endpoint that lost its consumer, is stopped first, so no
+/// queue starts again behind the drain.
 /// </summary>
 public sealed class JobIntake(
     IReceiveEndpointConnector connector,
@@ -19,6 +22,7 @@ public sealed class JobIntake(
     SupersededEndpoints superseded,
     RunningJobs running,
     WorkerLifecycle lifecycle,
+    ReceiveEndpointWatchdog watchdog,
     ILogger<JobIntake> log) : IHostedService
 {
     private readonly ConcurrentDictionary<string, HostReceiveEndpointHandle> _queues = new(StringComparer.Ordinal);
@@ -48,6 +52,7 @@ public sealed class JobIntake(
     {
         superseded.Superseded -= Stop;
         lifecycle.StopTakingWork();
+        await watchdog.StopAsync(cancellationToken);
         foreach (var id in _queues.Keys)
         {
             await _stopped.GetOrAdd(id, _ => _queues[id].StopAsync(cancellationToken)).WaitAsync(cancellationToken);

@@ -16,6 +16,16 @@ namespace Fleet.Worker.Sdk;
 /// A job accepted at a newer worker version of its endpoint than this worker's is handed back, and the endpoint is
 /// superseded here (<see cref="SupersededEndpoints"/>): jobs accepted after a change run on the new version.
 /// </summary>
+/// <remarks>
+/// A delivery is held only while its channel lives. When the connection drops, the broker has the
+/// message back, and RabbitMQ.Client closes the channel only once every delivery being consumed on
+/// it has returned; the job's ending, published on the same connection, cannot be confirmed before
+/// the connection is replaced. A delivery that waited for the ending would therefore keep the
+/// worker off the broker for good (no consumer on its queues again, reports never confirmed), so
+/// it lets go as soon as its channel is gone. The job runs on; its ending is reported once the
+/// connection is back, and should the message come here again meanwhile, the new delivery holds
+/// the run already going instead of starting a second one.
+/// </remarks>
 public sealed class RunJobConsumer(
     JobRunner runner,
     JobSlots slots,
@@ -34,6 +44,14 @@ public sealed class RunJobConsumer(
         var job = context.Message;
         if (DropIfCancelled(job))
         {
+            return;
+        }
+
+        if (runner.Running(job) is { } running)
+        {
+            log.LogInformation("Job {JobId} attempt {Attempt} is delivered again while it still runs here: this delivery holds it",
+                job.JobId, job.Attempt);
+            await HoldAsync(context, running);
             return;
         }
 
@@ -65,38 +83,85 @@ public sealed class RunJobConsumer(
             return;
         }
 
-        var attempt = runner.Start(job, slot);
+        await HoldAsync(context, runner.Start(job, slot));
+    }
+
+    /// <summary>Holds the job's message until its ending is confirmed, it detaches, or the delivery's channel is gone.</summary>
+    private async Task HoldAsync(ConsumeContext<RunJob> context, StartedAttempt attempt)
+    {
+        var job = context.Message;
+        // Cancelled when the delivery's channel closes (MassTransit cancels the deliveries in flight).
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = context.CancellationToken.Register(() => lost.TrySetResult());
+
         // A job that ends within the report delay goes straight from queued to its ending (whose
         // message carries the start time): one message and one database write fewer per short job.
-        var reportDelay = Task.Delay(options.Value.StartedReportDelay, time, CancellationToken.None);
-        if (await Task.WhenAny(attempt.Reported, reportDelay) == attempt.Reported)
+        var reportDelay = attempt.StartedAt + options.Value.StartedReportDelay - time.GetUtcNow();
+        if (await HeldUntilAsync(attempt, reportDelay, lost.Task) is not { } reported)
         {
-            await attempt.Reported;
+            LetGo(job);
+            return;
+        }
+
+        if (reported)
+        {
             return;
         }
 
         // The start takes the job's lease (from a lost worker too, on a delivery like this one).
-        var started = new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt, JobRunner.Token(job), version);
-        await context.Publish(started, context.CancellationToken);
+        var started = new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt, JobRunner.Token(job),
+            served.VersionOf(job.EndpointId));
+        try
+        {
+            await BrokerCalls.ConfirmedAsync(token => context.Publish(started, token), BrokerCalls.ConfirmTimeout,
+                context.CancellationToken);
+        }
+        catch (Exception e) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            // The ending reports the job all the same; until then the gateway shows it queued.
+            log.LogWarning("Job {JobId} attempt {Attempt}: its start was not confirmed ({Error}); it runs on", job.JobId, job.Attempt,
+                e.Message);
+        }
 
         // Not the delivery's cancellation: a stopping worker finishes its jobs (a drain), and the
         // message must stay unacknowledged until the ending is out.
-        var detach = Task.Delay(options.Value.DetachAfter, time, CancellationToken.None);
-        if (await Task.WhenAny(attempt.Reported, detach) == attempt.Reported)
+        if (await HeldUntilAsync(attempt, options.Value.DetachAfter, lost.Task) is not { } ended)
+        {
+            LetGo(job);
+        }
+        else if (!ended)
+        {
+            log.LogInformation("Job {JobId} attempt {Attempt} has run {Minutes:0.#} min: its message is acknowledged, its lease holds it",
+                job.JobId, job.Attempt, options.Value.DetachAfter.TotalMinutes);
+        }
+    }
+
+    /// <returns>
+    /// True once the ending is confirmed, false when <paramref name="limit"/> passed first, null when the delivery was lost.
+    /// </returns>
+    private async Task<bool?> HeldUntilAsync(StartedAttempt attempt, TimeSpan limit, Task lost)
+    {
+        var passed = Task.Delay(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, time, CancellationToken.None);
+        var first = await Task.WhenAny(attempt.Reported, passed, lost);
+        if (first == attempt.Reported)
         {
             await attempt.Reported;
-            return;
+            return true;
         }
 
-        log.LogInformation("Job {JobId} attempt {Attempt} has run {Minutes:0.#} min: its message is acknowledged, its lease holds it",
-            job.JobId, job.Attempt, options.Value.DetachAfter.TotalMinutes);
+        return first == lost ? null : false;
     }
 
     private async Task HandBackAsync(ConsumeContext<RunJob> context)
     {
         var queue = await context.GetSendEndpoint(served.QueueAddress(context.Message.EndpointId));
-        await queue.Send(context.Message, context.CancellationToken);
+        await BrokerCalls.ConfirmedAsync(token => queue.Send(context.Message, token), BrokerCalls.ConfirmTimeout,
+            context.CancellationToken);
     }
+
+    private void LetGo(RunJob job) =>
+        log.LogInformation("Job {JobId} attempt {Attempt} runs on, but its delivery was lost with the broker connection: the message is " +
+            "the broker's again, and the ending is reported once the connection is back", job.JobId, job.Attempt);
 
     private bool DropIfCancelled(RunJob job)
     {

@@ -66,8 +66,10 @@ public static class WorkerHostExtensions
             });
         });
 
-        // Registered after the bus, so they stop before it (reverse order): the intake drains the
-        // running jobs while the heartbeats go on renewing their leases, then the last heartbeat.
+        // Registered after the bus, so they stop before it (reverse order): the intake stops the
+        // watchdog and drains the running jobs while the heartbeats go on renewing their leases,
+        // then the last heartbeat.
+        builder.Services.AddReceiveEndpointWatchdog();
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.AddHostedService<JobIntake>();
         return builder;

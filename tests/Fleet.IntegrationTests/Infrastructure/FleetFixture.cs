@@ -73,7 +73,7 @@ public sealed class FleetFixture : IAsyncLifetime
     public const string UnservedEndpoint = "echo-unserved";
 
     /// <summary>The echo endpoints the shared CPU worker serves (none of the chaos or autoscaled ones).</summary>
-    private static readonly string[] s_sharedWorkerEndpoints =
+    public static readonly IReadOnlyList<string> SharedWorkerEndpoints =
         ["echo", SerialEndpoint, RetryingEndpoint, DeadLetterEndpoint, AdmissionEndpoint, FuzzEndpoint, ClientEndpoint];
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
@@ -209,7 +209,7 @@ public sealed class FleetFixture : IAsyncLifetime
 
         await StartGatewayAsync();
         Catalog = new CatalogForTests(Api);
-        Worker = StartCpuWorker("cpu-it-" + _runId, [.. s_sharedWorkerEndpoints.Select((e, i) => ($"Worker__Endpoints__{i}", e))]);
+        Worker = StartCpuWorker("cpu-it-" + _runId, [.. SharedWorkerEndpoints.Select((e, i) => ($"Worker__Endpoints__{i}", e))]);
         GpuWorker = StartGpuWorker(GpuWorkerId);
         FallbackWorker = StartGpuWorker(FallbackWorkerId, ("Worker__Hardware", "Cpu"));
         await Eventually.True(async () => await WorkersAsync("echo") > 0, TimeSpan.FromSeconds(60), () => Worker.Tail());
