@@ -50,6 +50,17 @@ public static class FleetHostingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Restarts receive endpoints that lost their consumer (<see cref="ReceiveEndpointWatchdog"/>). Call after
+    /// <c>AddMassTransit</c>, so that it stops before the bus does.
+    /// </summary>
+    public static IServiceCollection AddReceiveEndpointWatchdog(this IServiceCollection services)
+    {
+        services.AddHostedSingleton<ReceiveEndpointWatchdog>();
+        services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<ReceiveEndpointWatchdog>());
+        return services;
+    }
+
     /// <summary>Connects a MassTransit bus to the configured RabbitMQ with publisher confirms.</summary>
     public static void UsingFleetRabbitMq(
         this IBusRegistrationConfigurator bus,

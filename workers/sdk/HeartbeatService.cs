@@ -11,6 +11,7 @@ namespace Fleet.Worker.Sdk;
 public sealed class HeartbeatService(
     IBus bus,
     ServedEndpoints served,
+    SupersededEndpoints superseded,
     IWorkerDevice device,
     WorkerIdentity worker,
     RunningJobs running,
@@ -40,15 +41,17 @@ public sealed class HeartbeatService(
     private async Task BeatAsync(bool stopping, CancellationToken cancellationToken)
     {
         var memory = device.ReadMemory();
+        // An endpoint a newer version supersedes is no longer served here: the gateway counts no capacity for it.
+        var endpoints = served.Entries.Where(e => !superseded.Contains(e.Endpoint.Id)).ToList();
         var beat = HeartbeatSignature.Signed(new WorkerHeartbeat(
-            worker.Id, device.Hardware, device.Name, served.EndpointIds, served.Capacity, running.Snapshot(),
+            worker.Id, device.Hardware, device.Name, [.. endpoints.Select(e => e.Endpoint.Id)],
+            endpoints.Sum(e => e.Endpoint.ConcurrencyPerWorker), running.Snapshot(),
             memory?.TotalMb, memory?.FreeMb, time.GetUtcNow(), stopping, running.IdleSeconds()), options.Value.Key);
         try
         {
             // A heartbeat is stale after a few seconds: never let one wait long on a lost broker.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds * 2));
-            await bus.Publish(beat, p => p.TimeToLive = TimeSpan.FromSeconds(30), timeout.Token);
+            await BrokerCalls.ConfirmedAsync(token => bus.Publish(beat, p => p.TimeToLive = TimeSpan.FromSeconds(30), token),
+                TimeSpan.FromSeconds(options.Value.HeartbeatSeconds * 2), cancellationToken);
             if (options.Value.HealthFile is { } file)
             {
                 await File.WriteAllTextAsync(file, beat.SentAt.ToString("O"), CancellationToken.None);

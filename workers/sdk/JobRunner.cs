@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Fleet.Contracts.Messages;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed record StartedAttempt(DateTimeOffset StartedAt, Task Reported);
 /// </summary>
 public sealed class JobRunner(
     JobHandlerRegistry handlers,
+    ServedEndpoints served,
     IServiceProvider services,
     IWorkerDevice device,
     WorkerIdentity worker,
@@ -29,8 +31,14 @@ public sealed class JobRunner(
     IOptions<WorkerOptions> options,
     ILogger<JobRunner> log)
 {
-    private static readonly TimeSpan s_publishTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_publishRetryCap = TimeSpan.FromSeconds(10);
+
+    // The runs going now, by attempt: a message delivered again while its attempt still runs here
+    // (its first delivery went with a lost connection) joins that run instead of starting another.
+    private readonly ConcurrentDictionary<(Guid JobId, int Attempt), StartedAttempt> _live = new();
+
+    /// <summary>The run of this job's attempt going here now, if any.</summary>
+    public StartedAttempt? Running(RunJob job) => _live.TryGetValue((job.JobId, job.Attempt), out var run) ? run : null;
 
     /// <summary>Starts the attempt; it holds <paramref name="slot"/> (already entered) until it ends.</summary>
     public StartedAttempt Start(RunJob job, SemaphoreSlim slot)
@@ -46,7 +54,12 @@ public sealed class JobRunner(
             attempt.Cancel();
         }
 
-        return new StartedAttempt(startedAt, Task.Run(() => RunAsync(job, run, startedAt, attempt, slot)));
+        var key = (job.JobId, job.Attempt);
+        var started = new StartedAttempt(startedAt, Task.Run(() => RunAsync(job, run, startedAt, attempt, slot)));
+        _live[key] = started;
+        started.Reported.ContinueWith(_ => _live.TryRemove(KeyValuePair.Create(key, started)), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return started;
     }
 
     private async Task RunAsync(RunJob job, object run, DateTimeOffset startedAt, CancellationTokenSource attempt, SemaphoreSlim slot)
@@ -121,8 +134,8 @@ public sealed class JobRunner(
                     return bus.Publish(new JobProgressed(job.JobId, job.Attempt, message, percent, time.GetUtcNow(), Token(job)), token);
                 });
             var output = await invoker.InvokeAsync(services, job.Input, context, cancellationToken);
-            return new JobSucceeded(
-                job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output, context.StreamedChunks, Token(job));
+            return new JobSucceeded(job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output,
+                context.StreamedChunks, Token(job), served.VersionOf(job.EndpointId));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -154,10 +167,8 @@ public sealed class JobRunner(
         {
             try
             {
-                using var timeout = new CancellationTokenSource(s_publishTimeout);
-                // WaitAsync as well: a publish caught in a connection recovery must not hold the
-                // job (and its slot) even if it misses its token.
-                await bus.Publish(outcome, timeout.Token).WaitAsync(s_publishTimeout + s_publishTimeout);
+                // Bounded: a publish caught in a connection recovery must not hold the job (and its slot).
+                await BrokerCalls.ConfirmedAsync(token => bus.Publish(outcome, token), BrokerCalls.ConfirmTimeout, CancellationToken.None);
                 return;
             }
             catch (Exception e) when (e is not ObjectDisposedException)
@@ -175,7 +186,7 @@ public sealed class JobRunner(
 
     private JobFailed Failed(RunJob job, DateTimeOffset startedAt, string error, string errorType, bool timedOut, bool permanent) =>
         new(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(),
-            error, errorType, timedOut, permanent, Token(job));
+            error, errorType, timedOut, permanent, Token(job), served.VersionOf(job.EndpointId));
 
     /// <summary>The attempt's report token, returned with every report (a gateway ignores a report without it).</summary>
     internal static string Token(RunJob job) => job.ReportToken ?? "";

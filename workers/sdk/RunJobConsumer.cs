@@ -13,11 +13,24 @@ namespace Fleet.Worker.Sdk;
 /// worker dies, RabbitMQ delivers the message again and the next worker takes the job's lease over.
 /// A job that runs longer than <see cref="WorkerOptions.DetachAfter"/> lets its message go, before
 /// RabbitMQ's consumer timeout (30 min) would close the channel; its lease alone holds it from then on.
+/// A job accepted at a newer worker version of its endpoint than this worker's is handed back, and the endpoint is
+/// superseded here (<see cref="SupersededEndpoints"/>): jobs accepted after a change run on the new version.
 /// </summary>
+/// <remarks>
+/// A delivery is held only while its channel lives. When the connection drops, the broker has the
+/// message back, and RabbitMQ.Client closes the channel only once every delivery being consumed on
+/// it has returned; the job's ending, published on the same connection, cannot be confirmed before
+/// the connection is replaced. A delivery that waited for the ending would therefore keep the
+/// worker off the broker for good (no consumer on its queues again, reports never confirmed), so
+/// it lets go as soon as its channel is gone. The job runs on; its ending is reported once the
+/// connection is back, and should the message come here again meanwhile, the new delivery holds
+/// the run already going instead of starting a second one.
+/// </remarks>
 public sealed class RunJobConsumer(
     JobRunner runner,
     JobSlots slots,
     ServedEndpoints served,
+    SupersededEndpoints superseded,
     CancelledJobs cancelled,
     WorkerLifecycle lifecycle,
     IWorkerDevice device,
@@ -34,19 +47,32 @@ public sealed class RunJobConsumer(
             return;
         }
 
+        if (runner.Running(job) is { } running)
+        {
+            log.LogInformation("Job {JobId} attempt {Attempt} is delivered again while it still runs here: this delivery holds it",
+                job.JobId, job.Attempt);
+            await HoldAsync(context, running);
+            return;
+        }
+
         if (context.ReceiveContext.Redelivered)
         {
             log.LogInformation("Job {JobId} attempt {Attempt} is delivered again: the worker that had it was lost", job.JobId, job.Attempt);
         }
 
-        var slot = slots.For(job.EndpointId);
-        if (!await EnterAsync(slot, context.CancellationToken))
+        var version = served.VersionOf(job.EndpointId);
+        if (version > 0 && job.EndpointVersion > version)
         {
-            // Every slot is held by jobs that let their messages go (long ones), or the worker is
-            // stopping: the job goes back to its queue (confirmed before this delivery is
-            // acknowledged) for any worker to take.
-            var queue = await context.GetSendEndpoint(served.QueueAddress(job.EndpointId));
-            await queue.Send(job, context.CancellationToken);
+            superseded.Supersede(job.EndpointId, version, job.EndpointVersion);
+        }
+
+        var slot = slots.For(job.EndpointId);
+        if (superseded.Contains(job.EndpointId) || !await EnterAsync(slot, context.CancellationToken))
+        {
+            // Every slot is held by jobs that let their messages go (long ones), the worker is
+            // stopping, or a newer version of the endpoint rolls out: the job goes back to its queue
+            // (confirmed before this delivery is acknowledged) for any worker to take.
+            await HandBackAsync(context);
             return;
         }
 
@@ -57,32 +83,85 @@ public sealed class RunJobConsumer(
             return;
         }
 
-        var attempt = runner.Start(job, slot);
+        await HoldAsync(context, runner.Start(job, slot));
+    }
+
+    /// <summary>Holds the job's message until its ending is confirmed, it detaches, or the delivery's channel is gone.</summary>
+    private async Task HoldAsync(ConsumeContext<RunJob> context, StartedAttempt attempt)
+    {
+        var job = context.Message;
+        // Cancelled when the delivery's channel closes (MassTransit cancels the deliveries in flight).
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = context.CancellationToken.Register(() => lost.TrySetResult());
+
         // A job that ends within the report delay goes straight from queued to its ending (whose
         // message carries the start time): one message and one database write fewer per short job.
-        var reportDelay = Task.Delay(options.Value.StartedReportDelay, time, CancellationToken.None);
-        if (await Task.WhenAny(attempt.Reported, reportDelay) == attempt.Reported)
+        var reportDelay = attempt.StartedAt + options.Value.StartedReportDelay - time.GetUtcNow();
+        if (await HeldUntilAsync(attempt, reportDelay, lost.Task) is not { } reported)
         {
-            await attempt.Reported;
+            LetGo(job);
+            return;
+        }
+
+        if (reported)
+        {
             return;
         }
 
         // The start takes the job's lease (from a lost worker too, on a delivery like this one).
-        var started = new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt, JobRunner.Token(job));
-        await context.Publish(started, context.CancellationToken);
+        var started = new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt, JobRunner.Token(job),
+            served.VersionOf(job.EndpointId));
+        try
+        {
+            await BrokerCalls.ConfirmedAsync(token => context.Publish(started, token), BrokerCalls.ConfirmTimeout,
+                context.CancellationToken);
+        }
+        catch (Exception e) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            // The ending reports the job all the same; until then the gateway shows it queued.
+            log.LogWarning("Job {JobId} attempt {Attempt}: its start was not confirmed ({Error}); it runs on", job.JobId, job.Attempt,
+                e.Message);
+        }
 
         // Not the delivery's cancellation: a stopping worker finishes its jobs (a drain), and the
         // message must stay unacknowledged until the ending is out.
-        var detach = Task.Delay(options.Value.DetachAfter, time, CancellationToken.None);
-        if (await Task.WhenAny(attempt.Reported, detach) == attempt.Reported)
+        if (await HeldUntilAsync(attempt, options.Value.DetachAfter, lost.Task) is not { } ended)
+        {
+            LetGo(job);
+        }
+        else if (!ended)
+        {
+            log.LogInformation("Job {JobId} attempt {Attempt} has run {Minutes:0.#} min: its message is acknowledged, its lease holds it",
+                job.JobId, job.Attempt, options.Value.DetachAfter.TotalMinutes);
+        }
+    }
+
+    /// <returns>
+    /// True once the ending is confirmed, false when <paramref name="limit"/> passed first, null when the delivery was lost.
+    /// </returns>
+    private async Task<bool?> HeldUntilAsync(StartedAttempt attempt, TimeSpan limit, Task lost)
+    {
+        var passed = Task.Delay(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, time, CancellationToken.None);
+        var first = await Task.WhenAny(attempt.Reported, passed, lost);
+        if (first == attempt.Reported)
         {
             await attempt.Reported;
-            return;
+            return true;
         }
 
-        log.LogInformation("Job {JobId} attempt {Attempt} has run {Minutes:0.#} min: its message is acknowledged, its lease holds it",
-            job.JobId, job.Attempt, options.Value.DetachAfter.TotalMinutes);
+        return first == lost ? null : false;
     }
+
+    private async Task HandBackAsync(ConsumeContext<RunJob> context)
+    {
+        var queue = await context.GetSendEndpoint(served.QueueAddress(context.Message.EndpointId));
+        await BrokerCalls.ConfirmedAsync(token => queue.Send(context.Message, token), BrokerCalls.ConfirmTimeout,
+            context.CancellationToken);
+    }
+
+    private void LetGo(RunJob job) =>
+        log.LogInformation("Job {JobId} attempt {Attempt} runs on, but its delivery was lost with the broker connection: the message is " +
+            "the broker's again, and the ending is reported once the connection is back", job.JobId, job.Attempt);
 
     private bool DropIfCancelled(RunJob job)
     {

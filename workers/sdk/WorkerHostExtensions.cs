@@ -35,6 +35,7 @@ public static class WorkerHostExtensions
         });
         builder.Services.AddSingleton<JobHandlerRegistry>();
         builder.Services.AddSingleton<ServedEndpoints>();
+        builder.Services.AddSingleton<SupersededEndpoints>();
         builder.Services.AddSingleton<RunningJobs>();
         builder.Services.AddSingleton<CancelledJobs>();
         builder.Services.AddSingleton<JobSlots>();
@@ -65,8 +66,10 @@ public static class WorkerHostExtensions
             });
         });
 
-        // Registered after the bus, so they stop before it (reverse order): the intake drains the
-        // running jobs while the heartbeats go on renewing their leases, then the last heartbeat.
+        // Registered after the bus, so they stop before it (reverse order): the intake stops the
+        // watchdog and drains the running jobs while the heartbeats go on renewing their leases,
+        // then the last heartbeat.
+        builder.Services.AddReceiveEndpointWatchdog();
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.AddHostedService<JobIntake>();
         return builder;

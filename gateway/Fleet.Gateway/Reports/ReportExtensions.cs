@@ -32,6 +32,7 @@ public static class ReportExtensions
                 e.ConfigureConsumer<HeartbeatConsumer>(context);
             }));
         });
+        builder.Services.AddReceiveEndpointWatchdog();
         return builder;
     }
 }
