@@ -14,10 +14,10 @@ public static class CatalogRows
     public const string Columns =
         "id, handler, hardware, workers_min, workers_max, idle_timeout_seconds, scaler_type, scaler_value, execution_timeout_ms, " +
         "max_attempts, min_gpu_memory_mb, cpu_fallback, concurrency_per_worker, env::text, package, worker_version, version, " +
-        "created_at, updated_at";
+        "created_at, updated_at, start_failures, start_failures_version, start_error, start_tripped, start_failed_at";
 
     /// <summary>How many columns <see cref="Columns"/> names.</summary>
-    public const int Count = 19;
+    public const int Count = 24;
 
     /// <summary>Where <see cref="Columns"/> has the endpoint's version (every change), as opposed to its worker version.</summary>
     public const int VersionColumn = 16;
@@ -45,7 +45,15 @@ public static class CatalogRows
         Env = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(13)) ?? [],
         Package = reader.IsDBNull(14) ? null : reader.GetString(14),
         Version = reader.GetInt32(15),
+        StartFailures = ReadStartFailures(reader),
     };
+
+    /// <summary>The start failures recorded at the row's worker version; null when there are none (older ones mean nothing).</summary>
+    private static StartFailures? ReadStartFailures(NpgsqlDataReader reader) =>
+        reader.GetInt32(19) > 0 && reader.GetInt32(20) == reader.GetInt32(15)
+            ? new StartFailures(reader.GetInt32(19), reader.IsDBNull(21) ? "" : reader.GetString(21), reader.GetBoolean(22),
+                reader.GetFieldValue<DateTimeOffset>(23))
+            : null;
 
     /// <summary>Every endpoint the catalog holds.</summary>
     public static async Task<List<EndpointDefinition>> ReadAllAsync(NpgsqlDataSource database, CancellationToken cancellationToken)

@@ -5,8 +5,9 @@ namespace Fleet.ServiceDefaults;
 /// <summary>Comparisons of endpoint definitions: what changed, and whether the change needs new workers.</summary>
 public static class EndpointDefinitions
 {
-    /// <summary>Every setting equal, versions aside.</summary>
-    public static bool SameSettings(EndpointDefinition a, EndpointDefinition b) => a == b with { Version = a.Version };
+    /// <summary>Every setting equal, versions and the catalog's record of start failures aside.</summary>
+    public static bool SameSettings(EndpointDefinition a, EndpointDefinition b) =>
+        a == b with { Version = a.Version, StartFailures = a.StartFailures };
 
     /// <summary>
     /// Whether workers of <paramref name="a"/> can serve <paramref name="b"/>: the same handler, hardware,

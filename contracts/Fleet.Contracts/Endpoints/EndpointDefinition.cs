@@ -47,6 +47,12 @@ public sealed record EndpointDefinition
     /// </summary>
     public int Version { get; init; }
 
+    /// <summary>
+    /// Workers of this worker version that failed to start, as the autoscaler reported them; null while none did (or once one
+    /// became ready). State of the catalog, not a setting: no write of the definition sets it.
+    /// </summary>
+    public StartFailures? StartFailures { get; init; }
+
     // By value, the environment by content: a record compares a dictionary by reference, so two reads of the same
     // definition would differ.
     public bool Equals(EndpointDefinition? other) =>
@@ -54,7 +60,7 @@ public sealed record EndpointDefinition
         && WorkersMax == other.WorkersMax && IdleTimeoutSeconds == other.IdleTimeoutSeconds && ScalerType == other.ScalerType
         && ScalerValue == other.ScalerValue && ExecutionTimeoutMs == other.ExecutionTimeoutMs && MaxAttempts == other.MaxAttempts
         && MinGpuMemoryMb == other.MinGpuMemoryMb && CpuFallback == other.CpuFallback && ConcurrencyPerWorker == other.ConcurrencyPerWorker
-        && Package == other.Package && Version == other.Version && SameEnv(other.Env);
+        && Package == other.Package && Version == other.Version && StartFailures == other.StartFailures && SameEnv(other.Env);
 
     public override int GetHashCode() => HashCode.Combine(Id, Handler, Hardware, ConcurrencyPerWorker, Version, Env.Count);
 

@@ -10,7 +10,7 @@ namespace Fleet.Gateway.Admission;
 
 /// <summary>
 /// What <c>run</c>, <c>runsync</c> and <c>batch/run</c> check before accepting, cheapest first: the
-/// endpoint's queue has room (429), the Idempotency-Key header is well formed (400), then the body: within
+/// endpoint is not failing (503) and its queue has room (429), the Idempotency-Key header is well formed (400), then the body: within
 /// its limit and the body budget (413, 429/503), valid JSON text (<see cref="JsonTextCheck"/>), valid
 /// fields (<see cref="SubmissionValidator"/>) and an allowed webhook (400 naming the field).
 /// </summary>
@@ -19,14 +19,21 @@ public sealed class SubmissionAdmission(
     BodyBudget budget, IOptions<FrontDoorOptions> frontDoor)
 {
     private static readonly TimeSpan s_queueFullRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_failingRetry = TimeSpan.FromSeconds(30);
 
     public long RunBodyLimit => frontDoor.Value.RunBodyLimitBytes;
 
     public long RunSyncBodyLimit => frontDoor.Value.RunSyncBodyLimitBytes;
 
-    /// <summary>A refusal if the endpoint's queue is full (RunPod's admission rule), else null.</summary>
-    public async Task<ApiProblem?> QueueRefusalAsync(EndpointDefinition endpoint, CancellationToken cancellationToken) =>
-        await queues.IsFullAsync(endpoint, cancellationToken)
+    /// <summary>
+    /// A refusal if the endpoint takes no jobs now: it is failing (its workers cannot start: 503 with their error, until a
+    /// new version or a reset) or its queue is full (RunPod's admission rule: 429); else null.
+    /// </summary>
+    public async Task<ApiProblem?> EndpointRefusalAsync(EndpointDefinition endpoint, CancellationToken cancellationToken) =>
+        endpoint.StartFailures is { Tripped: true } failures
+            ? ApiProblems.Unavailable("The endpoint is failing.", failures.Failing(endpoint.Id)
+                + $" Deploy a fixed version, or reset it (POST /{FleetNames.EndpointsRoute}/{endpoint.Id}/reset).", s_failingRetry)
+        : await queues.IsFullAsync(endpoint, cancellationToken)
             ? ApiProblems.TooManyRequests($"Endpoint '{endpoint.Id}' has too many queued jobs; retry later.", s_queueFullRetry)
             : null;
 
@@ -34,7 +41,7 @@ public sealed class SubmissionAdmission(
     public async Task<AdmissionResult> AdmitAsync(EndpointDefinition endpoint, HttpContext http, long bodyLimit,
         CancellationToken cancellationToken)
     {
-        if (await QueueRefusalAsync(endpoint, cancellationToken) is { } full)
+        if (await EndpointRefusalAsync(endpoint, cancellationToken) is { } full)
         {
             return AdmissionResult.Refused(endpoint, full);
         }

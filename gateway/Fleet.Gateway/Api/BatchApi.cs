@@ -31,7 +31,7 @@ public static class BatchApi
         JobEndpoint endpoint, HttpContext http, SubmissionAdmission admission, BodyBudget budget, JobSubmitter submitter,
         CancellationToken cancellationToken)
     {
-        if (await admission.QueueRefusalAsync(endpoint.Definition, cancellationToken) is { } full)
+        if (await admission.EndpointRefusalAsync(endpoint.Definition, cancellationToken) is { } full)
         {
             return full;
         }

@@ -29,6 +29,7 @@ public static class EndpointsApi
         v1.MapPut($"/{{{IdValue}}}", PutAsync);
         v1.MapPatch($"/{{{IdValue}}}", PatchAsync);
         v1.MapDelete($"/{{{IdValue}}}", DeleteAsync);
+        v1.MapPost($"/{{{IdValue}}}/reset", ResetAsync);
         app.MapFallback("/v1/{**rest}", () => ApiProblems.NotFound(
             "No such route. The management API is under /v1/endpoints and /v1/packages."));
         return app;
@@ -91,6 +92,13 @@ public static class EndpointsApi
         var (cancelled, refused) = await management.DeleteAsync(id, force, cancellationToken);
         return refused ?? (Results<Ok<EndpointDeleted>, ApiProblem>)TypedResults.Ok(new EndpointDeleted(id, true, cancelled));
     }
+
+    /// <summary>Forgets the endpoint's start failures: a failing endpoint takes jobs again and the autoscaler starts its workers.</summary>
+    private static async Task<Results<Ok<EndpointAnswer>, ApiProblem>> ResetAsync(
+        string id, EndpointStore store, CancellationToken cancellationToken) =>
+        await store.ResetStartFailuresAsync(id, cancellationToken) && await store.GetAsync(id, cancellationToken) is { } endpoint
+            ? TypedResults.Ok(EndpointAnswer.Of(endpoint))
+            : ApiProblems.NotFound($"There is no endpoint '{Shorten(id)}'.");
 
     /// <summary>The body as a request, or the answer that refuses it (size, framing, JSON text, fields).</summary>
     private static async Task<(EndpointRequest? Request, ApiProblem? Problem)> ReadAsync(

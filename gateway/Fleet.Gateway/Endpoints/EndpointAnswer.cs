@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using Fleet.Contracts;
+using Fleet.Contracts.Endpoints;
 using Fleet.Contracts.Functions;
 using Fleet.Gateway.Jobs;
 using Fleet.Gateway.Storage;
@@ -9,8 +10,10 @@ namespace Fleet.Gateway.Endpoints;
 
 /// <summary>
 /// An endpoint as <c>/v1/endpoints</c> answers it: RunPod's names where RunPod has the field, Fleet's beside
-/// them, <c>version</c> (every change adds one), <c>workerVersion</c> (the version whose workers serve it now)
-/// and timestamps; after a PUT also <c>result</c> (<c>created</c>, <c>updated</c> or <c>unchanged</c>).
+/// them, <c>version</c> (every change adds one), <c>workerVersion</c> (the version whose workers serve it now),
+/// timestamps and <c>startFailures</c> (its workers of this worker version failing to start, as the autoscaler
+/// reported them; <c>tripped</c>: the endpoint is failing); after a PUT also <c>result</c> (<c>created</c>,
+/// <c>updated</c> or <c>unchanged</c>).
 /// </summary>
 public sealed record EndpointAnswer(
     [property: JsonPropertyName("id")] string Id,
@@ -35,6 +38,7 @@ public sealed record EndpointAnswer(
     [property: JsonPropertyName("workerVersion")] int WorkerVersion,
     [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("startFailures")] StartFailures? StartFailures,
     [property: JsonPropertyName("result"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Result = null)
 {
     public static EndpointAnswer Of(StoredEndpoint stored, string? result = null)
@@ -43,6 +47,7 @@ public sealed record EndpointAnswer(
         var manifest = stored.Manifest is null ? null : new RawJson(Encoding.UTF8.GetBytes(stored.Manifest));
         return new(e.Id, e.Id, e.Handler, ComputeTypes.Of(e.Hardware), e.Hardware == Hardware.Gpu ? 1 : 0, e.WorkersMin, e.WorkersMax,
             e.IdleTimeoutSeconds, e.ScalerType, e.ScalerValue, e.ExecutionTimeoutMs, e.MaxAttempts, e.MinGpuMemoryMb, e.CpuFallback,
-            e.ConcurrencyPerWorker, e.Env, e.Package, manifest, stored.Version, e.Version, stored.CreatedAt, stored.UpdatedAt, result);
+            e.ConcurrencyPerWorker, e.Env, e.Package, manifest, stored.Version, e.Version, stored.CreatedAt, stored.UpdatedAt,
+            e.StartFailures, result);
     }
 }

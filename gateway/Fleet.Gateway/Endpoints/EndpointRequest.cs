@@ -23,7 +23,7 @@ public sealed class EndpointRequest
     {
         "templateId", "template", "gpuTypeIds", "gpuIds", "dataCenterIds", "locations", "networkVolumeId", "flashboot", "flashBoot",
         "allowedCudaVersions", "cpuFlavorIds", "vcpuCount", "instanceIds", "userId", "workers", "version", "workerVersion",
-        "createdAt", "updatedAt", "result",
+        "createdAt", "updatedAt", "result", "startFailures",
     };
 
     public string? Name { get; private set; }

@@ -15,6 +15,9 @@ public sealed class JobTransitions(
     JobStore store, JobQueries queries, JobRouter router, OutboxRelay relay, WebhookSender webhooks, JobCompletionNotifier notifier,
     TimeProvider time)
 {
+    // Jobs ended per transaction by the transitions of many jobs.
+    private const int Round = 1_000;
+
     /// <summary>Cancels a queued or running job: a queued one never starts; a running one's handler sees its token.</summary>
     public async Task<TransitionOutcome> CancelAsync(string endpointId, Guid jobId, CancellationToken cancellationToken)
     {
@@ -35,20 +38,12 @@ public sealed class JobTransitions(
     /// Cancels every queued or running job of a deleted endpoint, the usual way (webhooks fire, workers stop
     /// running ones), in rounds of at most 1000; rows busy elsewhere are taken in a later round.
     /// </summary>
-    public async Task<int> CancelAllOfAsync(string endpointId, string reason, CancellationToken cancellationToken)
-    {
-        var cancelled = 0;
-        while (true)
-        {
-            var ended = await store.CancelAllOfAsync(endpointId, reason, 1_000, time.GetUtcNow(), cancellationToken);
-            await AfterEndedAsync(ended, cancellationToken);
-            cancelled += ended.Ids.Count;
-            if (ended.Ids.Count < 1_000)
-            {
-                return cancelled;
-            }
-        }
-    }
+    public Task<int> CancelAllOfAsync(string endpointId, string reason, CancellationToken cancellationToken) =>
+        InRoundsAsync(now => store.CancelAllOfAsync(endpointId, reason, Round, now, cancellationToken), cancellationToken);
+
+    /// <summary>Fails every queued job of an endpoint whose workers cannot start, with <paramref name="error"/>, in rounds.</summary>
+    public Task<int> FailQueuedOfAsync(string endpointId, string error, CancellationToken cancellationToken) =>
+        InRoundsAsync(now => store.FailQueuedOfAsync(endpointId, error, Round, now, cancellationToken), cancellationToken);
 
     /// <summary>Ends, as TIMED_OUT, queued jobs that waited longer than their ttl.</summary>
     public async Task<int> ExpireQueuedAsync(CancellationToken cancellationToken)
@@ -105,6 +100,21 @@ public sealed class JobTransitions(
         }
 
         return retried;
+    }
+
+    private async Task<int> InRoundsAsync(Func<DateTimeOffset, Task<EndedJobs>> round, CancellationToken cancellationToken)
+    {
+        var ended = 0;
+        while (true)
+        {
+            var these = await round(time.GetUtcNow());
+            await AfterEndedAsync(these, cancellationToken);
+            ended += these.Ids.Count;
+            if (these.Ids.Count < Round)
+            {
+                return ended;
+            }
+        }
     }
 
     /// <summary>Why a transition matched no job: there is none, or it is in the wrong state.</summary>

@@ -47,6 +47,23 @@ public sealed class EndpointRecord
     /// <summary>The <see cref="Version"/> at which what workers run last changed (handler, hardware, env, concurrency, package).</summary>
     public int WorkerVersion { get; set; }
 
+    /// <summary>
+    /// Workers that failed to start in a row, at <see cref="StartFailuresVersion"/> (a worker version: failures of an older
+    /// one mean nothing once the worker version moved); 0 once one became ready or after a reset.
+    /// </summary>
+    public int StartFailures { get; set; }
+
+    public int StartFailuresVersion { get; set; }
+
+    /// <summary>The last failed start's error (the worker's last output lines).</summary>
+    public string? StartError { get; set; }
+
+    /// <summary>The autoscaler gave up starting workers of that version: the endpoint is failing.</summary>
+    public bool StartTripped { get; set; }
+
+    /// <summary>When the autoscaler sent its last report of start failures, or the failures were reset.</summary>
+    public DateTimeOffset? StartFailedAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

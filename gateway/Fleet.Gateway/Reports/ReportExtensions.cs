@@ -20,6 +20,7 @@ public static class ReportExtensions
         {
             bus.AddConsumer<ReportConsumer>();
             bus.AddConsumer<HeartbeatConsumer>();
+            bus.AddConsumer<StartFailureConsumer>();
             bus.UsingFleetRabbitMq((context, cfg) => cfg.ReceiveEndpoint(FleetNames.GatewayEventsQueue, e =>
             {
                 // Many reports in flight at once is what lets the recorder batch them.
@@ -30,6 +31,7 @@ public static class ReportExtensions
                     TimeSpan.FromMilliseconds(500)));
                 e.ConfigureConsumer<ReportConsumer>(context);
                 e.ConfigureConsumer<HeartbeatConsumer>(context);
+                e.ConfigureConsumer<StartFailureConsumer>(context);
             }));
         });
         builder.Services.AddReceiveEndpointWatchdog();

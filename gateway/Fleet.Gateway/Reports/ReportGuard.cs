@@ -70,6 +70,21 @@ public sealed class ReportGuard(ReportTokens tokens, IOptions<ReportOptions> opt
         return forged is null ? beat : beat with { RunningJobs = [.. beat.RunningJobs.Except(forged)] };
     }
 
+    /// <summary>True when the report of start failures carries the workers' signature and a recent <c>SentAt</c>.</summary>
+    public bool Admits(WorkerStartsFailed report)
+    {
+        var why = !StartFailureSignature.IsValid(report, options.Value.WorkerKey) ? "its signature is not the workers' key's"
+            : (time.GetUtcNow() - report.SentAt).Duration() > options.Value.HeartbeatSkew ? $"it was sent at {report.SentAt:O}"
+            : null;
+        if (why is not null)
+        {
+            Count(nameof(WorkerStartsFailed));
+            log.LogWarning("Refused a report of start failures of endpoint {EndpointId}: {Why}", Printable(report.EndpointId), why);
+        }
+
+        return why is null;
+    }
+
     private static void Count(string report) => s_refused.Add(1, new KeyValuePair<string, object?>("report", report));
 
     /// <summary>A claimed worker id as it may be logged: a forger chooses it, so no line breaks and no length.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Fleet.Catalog;
 using Fleet.Contracts.Endpoints;
+using Fleet.Contracts.Messages;
 using Fleet.ServiceDefaults;
 using Npgsql;
 
@@ -161,6 +162,53 @@ public sealed class EndpointStore(NpgsqlDataSource database, TimeProvider time)
         await NotifyAsync(connection, transaction, id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (EndpointWriteResult.Deleted, live);
+    }
+
+    /// <summary>
+    /// Records the autoscaler's report of workers failing to start, if it is about the endpoint's current worker version
+    /// and newer than what is recorded (reports may arrive out of order, and one sent before a reset means nothing after it).
+    /// </summary>
+    /// <returns>Whether it was recorded.</returns>
+    public async Task<bool> RecordStartFailuresAsync(WorkerStartsFailed report, CancellationToken cancellationToken)
+    {
+        var failed = report.ConsecutiveFailures > 0;
+        return await ChangeAsync(report.EndpointId, """
+            UPDATE endpoints SET start_failures = $3, start_failures_version = $2, start_error = $4, start_tripped = $5,
+                start_failed_at = $6
+            WHERE id = $1 AND worker_version = $2
+                AND (start_failures_version <> $2 OR start_failed_at IS NULL OR start_failed_at < $6)
+            """, c => c.Value(report.EndpointId)
+                .Value(report.WorkerVersion)
+                .Value(Math.Max(0, report.ConsecutiveFailures))
+                .Value(failed ? report.LastError : null)
+                .Value(failed && report.Tripped)
+                .Value(report.SentAt), cancellationToken);
+    }
+
+    /// <summary>Forgets the endpoint's start failures: the autoscaler starts its workers again.</summary>
+    /// <returns>False when there is no such endpoint.</returns>
+    public Task<bool> ResetStartFailuresAsync(string id, CancellationToken cancellationToken) => ChangeAsync(id, """
+        UPDATE endpoints SET start_failures = 0, start_error = NULL, start_tripped = false, start_failed_at = $2 WHERE id = $1
+        """, c => c.Value(id).Value(time.GetUtcNow()), cancellationToken);
+
+    /// <summary>One update of an endpoint's row under the write lock, notified with it.</summary>
+    private async Task<bool> ChangeAsync(string id, string sql, Action<NpgsqlCommand> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, cancellationToken);
+        await using (var update = new NpgsqlCommand(sql, connection, transaction))
+        {
+            parameters(update);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
+        await NotifyAsync(connection, transaction, id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -41,6 +41,17 @@ public sealed partial class JobStore
         RETURNING id, webhook
         """, c => c.Value(now).Value(endpointId).Value(reason).Value(limit), now, cancellationToken);
 
+    /// <summary>
+    /// Fails up to <paramref name="limit"/> queued jobs of an endpoint whose workers cannot start, with
+    /// <paramref name="error"/>; running jobs go on. Locked rows are skipped; the caller comes back for them.
+    /// </summary>
+    public Task<EndedJobs> FailQueuedOfAsync(string endpointId, string error, int limit, DateTimeOffset now,
+        CancellationToken cancellationToken) => EndAsync($"""
+        UPDATE jobs SET status = '{JobStatusNames.Failed}', finished_at = $1, error = $3
+        WHERE id IN (SELECT id FROM jobs WHERE endpoint_id = $2 AND status = '{JobStatusNames.InQueue}' LIMIT $4 FOR UPDATE SKIP LOCKED)
+        RETURNING id, webhook
+        """, c => c.Value(now).Value(endpointId).Value(error).Value(limit), now, cancellationToken);
+
     /// <summary>Ends, as TIMED_OUT, queued jobs that waited longer than their policy's ttl.</summary>
     public Task<EndedJobs> ExpireQueuedAsync(DateTimeOffset now, CancellationToken cancellationToken) => EndAsync($"""
         UPDATE jobs SET status = '{JobStatusNames.TimedOut}', finished_at = $1,

@@ -72,7 +72,7 @@ public sealed class CredentialTests(FleetFixture fleet)
         Assert.Contains("fleet.gateway.events", queues);
 
         using var publish = await asMonitor.PostAsJsonAsync(
-            Forger.PublishPath(fleet.VirtualHost, "JobSucceeded"), Forger.Body(new { jobId = Guid.Empty }));
+            BrokerPublish.PublishPath(fleet.VirtualHost, "JobSucceeded"), BrokerPublish.Body(new { jobId = Guid.Empty }, "JobSucceeded"));
         var answer = await publish.Content.ReadAsStringAsync();
         Assert.False(publish.IsSuccessStatusCode, answer);
         Assert.Contains("ACCESS_REFUSED", answer);
@@ -114,31 +114,8 @@ public sealed class CredentialTests(FleetFixture fleet)
             return new Forger(fleet, user, fleet.ManagementClient(user, password));
         }
 
-        /// <summary>POST /api/exchanges/{vhost}/{exchange}/publish: MassTransit's exchange for the message type.</summary>
-        public static string PublishPath(string vhost, string messageType) =>
-            $"api/exchanges/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString("Fleet.Contracts.Messages:" + messageType)}/publish";
-
-        /// <summary>A MassTransit JSON envelope around <paramref name="message"/>, as a worker's bus would send it.</summary>
-        public static object Body(object message, string messageType = "JobSucceeded") => new
-        {
-            properties = new { content_type = "application/vnd.masstransit+json", delivery_mode = 2 },
-            routing_key = "",
-            payload_encoding = "string",
-            payload = JsonSerializer.Serialize(new
-            {
-                messageId = Guid.NewGuid(),
-                messageType = new[] { "urn:message:Fleet.Contracts.Messages:" + messageType },
-                message,
-                sentTime = DateTimeOffset.UtcNow,
-            }),
-        };
-
-        public async Task PublishAsync(string messageType, object message)
-        {
-            using var response = await client.PostAsJsonAsync(PublishPath(fleet.VirtualHost, messageType), Body(message, messageType));
-            var answer = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode && answer.Contains("\"routed\":true", StringComparison.Ordinal), answer);
-        }
+        public Task PublishAsync(string messageType, object message) =>
+            BrokerPublish.PublishAsync(client, fleet.VirtualHost, messageType, message);
 
         public async ValueTask DisposeAsync()
         {

@@ -73,6 +73,18 @@ public sealed class EndpointEnvironmentTests
     }
 
     [Fact]
+    public void Start_failures_are_state_of_the_catalog_not_a_setting_yet_a_catalog_with_them_is_a_different_one()
+    {
+        var a = new EndpointDefinition { Id = "e", Handler = "echo", Version = 3 };
+        var failing = a with { StartFailures = new StartFailures(3, "boom", true, DateTimeOffset.UnixEpoch) };
+
+        Assert.True(EndpointDefinitions.SameSettings(a, failing));
+        Assert.True(EndpointDefinitions.SameWorkers(a, failing));
+        Assert.NotEqual(a, failing);
+        Assert.Equal("endpoint e is failing: 3 workers failed to start: boom", failing.StartFailures!.Failing("e"));
+    }
+
+    [Fact]
     public void An_endpoints_file_reads_back_through_configuration_as_the_same_definition()
     {
         var endpoint = new EndpointDefinition

@@ -144,6 +144,26 @@ namespace Fleet.Gateway.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("scaler_value");
 
+                    b.Property<string>("StartError")
+                        .HasColumnType("text")
+                        .HasColumnName("start_error");
+
+                    b.Property<DateTimeOffset?>("StartFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_failed_at");
+
+                    b.Property<int>("StartFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("start_failures");
+
+                    b.Property<int>("StartFailuresVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("start_failures_version");
+
+                    b.Property<bool>("StartTripped")
+                        .HasColumnType("boolean")
+                        .HasColumnName("start_tripped");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
