@@ -4,7 +4,8 @@ namespace Fleet.Gateway.Jobs;
 
 /// <summary>
 /// The status document of API.md: what <c>status</c>, <c>runsync</c> and webhooks return, plus Fleet's
-/// <c>endpointVersion</c>: the version of the endpoint whose worker ran the job (null until it started).
+/// <c>endpointVersion</c>: the version of the endpoint whose worker ran the job (null until it started), and
+/// <c>waitReason</c>: why a queued job waits when Fleet knows (its endpoint's workers fail to start), else absent.
 /// </summary>
 public sealed record JobStatusDocument(
     [property: JsonPropertyName("id")] string Id,
@@ -18,4 +19,5 @@ public sealed record JobStatusDocument(
     [property: JsonPropertyName("device")] string? Device,
     [property: JsonPropertyName("routing")] string Routing,
     [property: JsonPropertyName("progress")] JobProgress? Progress,
-    [property: JsonPropertyName("endpointVersion")] int? EndpointVersion);
+    [property: JsonPropertyName("endpointVersion")] int? EndpointVersion,
+    [property: JsonPropertyName("waitReason"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WaitReason = null);

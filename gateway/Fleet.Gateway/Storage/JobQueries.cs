@@ -1,11 +1,15 @@
 using Fleet.Contracts;
 using Fleet.Gateway.Jobs;
+using Fleet.ServiceDefaults;
 using Npgsql;
 
 namespace Fleet.Gateway.Storage;
 
-/// <summary>Reads of the <c>jobs</c> table for the API: status documents, pages of dead letters, counts.</summary>
-public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
+/// <summary>
+/// Reads of the <c>jobs</c> table for the API: status documents (a queued job's with why it waits, from the catalog),
+/// pages of dead letters, counts.
+/// </summary>
+public sealed class JobQueries(NpgsqlDataSource database, EndpointCatalog catalog, TimeProvider time)
 {
     /// <summary>The job's status document; with <paramref name="endpointId"/>, only if it belongs to that endpoint.</summary>
     public async Task<JobStatusDocument?> FindAsync(string? endpointId, Guid jobId, CancellationToken cancellationToken)
@@ -15,7 +19,7 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
             .Value(jobId)
             .Value(endpointId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? JobStatusMapper.ToDocument(JobRows.Read(reader), time.GetUtcNow()) : null;
+        return await reader.ReadAsync(cancellationToken) ? Document(JobRows.Read(reader), time.GetUtcNow()) : null;
     }
 
     /// <summary>The status documents of the endpoint's jobs among <paramref name="ids"/>, in one query (unordered).</summary>
@@ -142,7 +146,7 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
         var documents = new List<JobStatusDocument>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            documents.Add(JobStatusMapper.ToDocument(JobRows.Read(reader), now));
+            documents.Add(Document(JobRows.Read(reader), now));
         }
 
         return documents;
@@ -160,5 +164,13 @@ public sealed class JobQueries(NpgsqlDataSource database, TimeProvider time)
         }
 
         return ids;
+    }
+
+    private JobStatusDocument Document(JobStatusRow row, DateTimeOffset now)
+    {
+        var document = JobStatusMapper.ToDocument(row, now);
+        return row.Status == JobStatus.InQueue && catalog.TryGet(row.EndpointId, out var endpoint) && endpoint.StartFailures is { } failures
+            ? document with { WaitReason = failures.Describe() }
+            : document;
     }
 }

@@ -28,7 +28,12 @@ public sealed class StartFailureTests(FleetFixture fleet)
         var counted = await Eventually.Value(() => StartFailuresAsync(endpoint), f => f.ValueKind == JsonValueKind.Object, s_timeout,
             Nothing);
         Assert.Equal((1, false), (counted.GetProperty("count").GetInt32(), counted.GetProperty("tripped").GetBoolean()));
-        Assert.Equal("IN_QUEUE", (await fleet.StatusAsync(endpoint, queued)).GetProperty("status").GetString());
+        // The queued job says why it waits (RunPod's would say nothing).
+        var waiting = await Eventually.Value(() => fleet.StatusAsync(endpoint, queued), s => s.TryGetProperty("waitReason", out _),
+            s_timeout, Nothing);
+        Assert.Equal("IN_QUEUE", waiting.GetProperty("status").GetString());
+        Assert.Equal("1 worker failed to start: Unhandled exception. System.IO.FileNotFoundException: model.bin",
+            waiting.GetProperty("waitReason").GetString());
 
         await PublishAsync(Report(endpoint, workerVersion, 3, "Unhandled exception. System.IO.FileNotFoundException: model.bin", true));
         var failed = await fleet.WaitForStatusAsync(endpoint, queued, "FAILED", s_timeout);

@@ -5,7 +5,9 @@ using Fleet.Gateway.Outbox;
 using Fleet.Gateway.Persistence;
 using Fleet.Gateway.Storage;
 using Fleet.IntegrationTests.Infrastructure;
+using Fleet.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Fleet.StorageTests.Infrastructure;
@@ -23,6 +25,9 @@ public sealed class StorageFixture : IAsyncLifetime
     public JobStore Jobs { get; private set; } = null!;
 
     public JobQueries Queries { get; private set; } = null!;
+
+    /// <summary>The catalog status documents read why a queued job waits from: the built-in echo only.</summary>
+    public EndpointCatalog Catalog { get; } = new(Options.Create(new FleetOptions()));
 
     public OutboxStore Outbox { get; private set; } = null!;
 
@@ -49,7 +54,7 @@ public sealed class StorageFixture : IAsyncLifetime
 
         var time = TimeProvider.System;
         Jobs = new JobStore(Database);
-        Queries = new JobQueries(Database, time);
+        Queries = new JobQueries(Database, Catalog, time);
         Outbox = new OutboxStore(Database);
         Deliveries = new WebhookDeliveryStore(Database);
         Workers = new WorkerStore(Database);
