@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A private PostgreSQL 15 instance for Fleet, without Docker or systemd (run as root).
 # Usage: infra/postgres.sh start|stop|status|url run|test
-#   run: 127.0.0.1:55432, test: 127.0.0.1:56432 (FLEET_PG_PORT overrides)
+#   run: 127.0.0.1:27432, test: 127.0.0.1:28432 (FLEET_PG_PORT overrides)
 #   state: ${FLEET_STATE_DIR:-/var/tmp/fleet}/PROFILE/postgres (data/, run/ = socket, postgres.log)
 #   roles (passwords generated in PROFILE/secrets.env, see secrets.sh): postgres (superuser, for the
 #   scripts and the test fixture), fleet (owns database fleet; no superuser, createdb or createrole),
@@ -11,7 +11,7 @@ set -euo pipefail
 
 usage() { echo "usage: $0 start|stop|status|url run|test" >&2; exit 2; }
 cmd=${1:-}; profile=${2:-}
-case "$profile" in run) port=55432 ;; test) port=56432 ;; *) usage ;; esac
+case "$profile" in run) port=27432 ;; test) port=28432 ;; *) usage ;; esac
 port=${FLEET_PG_PORT:-$port}
 base=$(realpath -m "${FLEET_STATE_DIR:-/var/tmp/fleet}")/$profile/postgres
 data=$base/data sock=$base/run logf=$base/postgres.log

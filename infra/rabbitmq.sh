@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A private RabbitMQ node for Fleet (Debian's rabbitmq-server, no Docker/systemd; run as root).
 # Usage: infra/rabbitmq.sh start|stop|status|await run|test
-#   run:  fleet-run@localhost,  AMQP 55672, management 55673, distribution 55674
-#   test: fleet-test@localhost, AMQP 56672, management 56673, distribution 56674
+#   run:  fleet-run@localhost,  AMQP 27672, management 27673, distribution 27674
+#   test: fleet-test@localhost, AMQP 28672, management 28673, distribution 28674
 #   (FLEET_AMQP_PORT, FLEET_RABBIT_MGMT_PORT, FLEET_RABBIT_DIST_PORT, FLEET_RABBIT_NODE override)
 #   state: ${FLEET_STATE_DIR:-/var/tmp/fleet}/PROFILE/rabbitmq (mnesia survives stop/start)
 # Users (passwords generated in PROFILE/secrets.env, see secrets.sh), converged on every start:
@@ -18,7 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/secrets.sh"
 
 usage() { echo "usage: $0 start|stop|status|await run|test" >&2; exit 2; }
 cmd=${1:-}; profile=${2:-}
-case "$profile" in run) p=55 ;; test) p=56 ;; *) usage ;; esac
+case "$profile" in run) p=27 ;; test) p=28 ;; *) usage ;; esac
 node=${FLEET_RABBIT_NODE:-fleet-$profile@localhost}
 amqp=${FLEET_AMQP_PORT:-${p}672} mgmt=${FLEET_RABBIT_MGMT_PORT:-${p}673} dist=${FLEET_RABBIT_DIST_PORT:-${p}674}
 base=$(realpath -m "${FLEET_STATE_DIR:-/var/tmp/fleet}")/$profile/rabbitmq

@@ -3,13 +3,16 @@
 # Usage: infra/servers.sh start|stop|status|env run|test
 #   eval "$(infra/servers.sh env test)"   # ConnectionStrings__Fleet, RabbitMq__* for the gateway,
 #   and FLEET_* for the other processes and the admin users (credentials: secrets.sh)
+# Ports (run 27xxx, test 28xxx) lie below Linux's ephemeral range (32768-60999): a port in it can be
+# the local end of some client connection at the moment a server restarts, and the server then
+# cannot bind it (a broker restart test failed with eaddrinuse on 51672 that way).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=infra/secrets.sh
 source "$here/secrets.sh"
 cmd=${1:-}; profile=${2:-}
-case "$profile" in run) p=55 ;; test) p=56 ;; *) cmd=usage ;; esac
+case "$profile" in run) p=27 ;; test) p=28 ;; *) cmd=usage ;; esac
 
 case "$cmd" in
 start)

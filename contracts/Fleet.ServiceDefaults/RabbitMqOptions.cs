@@ -11,11 +11,11 @@ public sealed class RabbitMqOptions
     public string Host { get; set; } = "127.0.0.1";
 
     [Range(1, 65535)]
-    public int Port { get; set; } = 55672;
+    public int Port { get; set; } = 27672;
 
     /// <summary>The management HTTP API (queue depths for health and the autoscaler).</summary>
     [Range(1, 65535)]
-    public int ManagementPort { get; set; } = 55673;
+    public int ManagementPort { get; set; } = 27673;
 
     [Required]
     public string VirtualHost { get; set; } = "/";
