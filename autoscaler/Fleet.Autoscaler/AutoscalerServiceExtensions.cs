@@ -3,6 +3,7 @@ using Fleet.Autoscaler.Actuators;
 using Fleet.Autoscaler.Api;
 using Fleet.Autoscaler.Signals;
 using Fleet.Autoscaler.Telemetry;
+using Fleet.Catalog;
 using Fleet.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,7 +12,7 @@ namespace Fleet.Autoscaler;
 
 public static class AutoscalerServiceExtensions
 {
-    /// <summary>The autoscaler: signals, policy loop, the local-process actuator, telemetry.</summary>
+    /// <summary>The autoscaler: the endpoint catalog and its watch, signals, policy loop, the local-process actuator, telemetry.</summary>
     public static WebApplicationBuilder AddFleetAutoscaler(this WebApplicationBuilder builder)
     {
         builder.AddFleetDefaults();
@@ -34,8 +35,11 @@ public static class AutoscalerServiceExtensions
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<AutoscalerOptions>>((host, autoscaler) =>
             host.ShutdownTimeout = autoscaler.Value.ShutdownTimeout + TimeSpan.FromSeconds(10));
         var connectionString = builder.Configuration.GetConnectionString("Fleet")
-            ?? throw new InvalidOperationException("ConnectionStrings:Fleet is required (the job and workers tables).");
+            ?? throw new InvalidOperationException("ConnectionStrings:Fleet is required (the endpoints, jobs and workers tables).");
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        // The loop loads the catalog itself before its first decision; the watch keeps it current from then on.
+        builder.Services.AddSingleton<CatalogWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogWatch>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<BrokerQueueDepths>();
         builder.Services.AddSingleton<ScalingSignalReader>();

@@ -3,7 +3,7 @@ using Fleet.Autoscaler.Kubernetes;
 
 if (args is ["k8s", .. var k8sArgs])
 {
-    return KubernetesCommand.Run(k8sArgs);
+    return await KubernetesCommand.RunAsync(k8sArgs);
 }
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

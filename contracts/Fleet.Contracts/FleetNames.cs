@@ -30,6 +30,13 @@ public static class FleetNames
     /// <summary>Environment variable naming the JSON file that holds the endpoint definitions.</summary>
     public const string EndpointsFileVariable = "FLEET_ENDPOINTS_FILE";
 
+    /// <summary>
+    /// Environment variable holding the worker version (<see cref="Endpoints.EndpointDefinition.Version"/>) the autoscaler
+    /// started a worker with. The worker reads its version from its endpoints file; this copy lets a successor autoscaler
+    /// tell the version of a worker it adopts from <c>/proc</c>.
+    /// </summary>
+    public const string WorkerVersionVariable = "FLEET_WORKER_VERSION";
+
     /// <summary>Configuration section holding the endpoint definitions.</summary>
     public const string EndpointsSection = "Fleet";
 

@@ -14,6 +14,5 @@ public static class EndpointDefinitions
     /// </summary>
     public static bool SameWorkers(EndpointDefinition a, EndpointDefinition b) =>
         a.Id == b.Id && a.Handler == b.Handler && a.Hardware == b.Hardware && a.ConcurrencyPerWorker == b.ConcurrencyPerWorker
-        && a.Package == b.Package && a.Env.Count == b.Env.Count
-        && a.Env.All(e => b.Env.TryGetValue(e.Key, out var value) && value == e.Value);
+        && a.Package == b.Package && a.SameEnv(b.Env);
 }

@@ -22,7 +22,6 @@ public static class EndpointRules
     public const int MaxGpuMemoryMb = 10_000_000;
     public const int MaxConcurrencyPerWorker = 1_000;
     public const int MaxEnvEntries = 64;
-    public const int MaxEnvNameLength = 128;
     public const int MaxEnvValueLength = 4_096;
 
     /// <summary>
@@ -39,9 +38,6 @@ public static class EndpointRules
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
 
     private static readonly SearchValues<char> s_hexDigits = SearchValues.Create("0123456789abcdef");
-
-    private static readonly SearchValues<char> s_envNameChars =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
     /// <summary>Whether <paramref name="id"/> is a well-formed id: 1-64 letters, digits, '-' or '_' (safe in a URL path as is).</summary>
     public static bool IsWellFormedId(string id) => id.Length is > 0 and <= MaxIdLength && !id.AsSpan().ContainsAnyExcept(s_idChars);
@@ -138,19 +134,16 @@ public static class EndpointRules
 
         foreach (var (name, value) in env)
         {
-            if (name.Length is 0 or > MaxEnvNameLength || name.AsSpan().ContainsAnyExcept(s_envNameChars) || char.IsAsciiDigit(name[0]))
+            if (value is null || value.Length > MaxEnvValueLength)
             {
-                yield return ("env", $"'{Shorten(name)}' is not a variable name: "
-                    + $"1-{MaxEnvNameLength} letters, digits or '_', not starting with a digit.");
+                yield return ($"env.{Shorten(name)}", $"must be a string of at most {MaxEnvValueLength} characters.");
             }
-            else if (WorkerEnvironment.IsReserved(name))
+            else if (EndpointEnvironment.Problem(name, value) is { } problem)
             {
-                yield return ($"env.{name}",
-                    "is set by Fleet (its settings, credentials or the .NET runtime's) and may not be overridden.");
-            }
-            else if (value is null || value.Length > MaxEnvValueLength || value.Contains('\0'))
-            {
-                yield return ($"env.{name}", $"must be a string of at most {MaxEnvValueLength} characters, without NUL.");
+                // A name that is no variable name is named as the field it sits in; any other problem under its own name.
+                var badName = EndpointEnvironment.Problem(name, "") is { } nameProblem
+                    && nameProblem.StartsWith("must be", StringComparison.Ordinal);
+                yield return (badName ? "env" : $"env.{name}", badName ? $"'{Shorten(name)}' {problem}." : $"{problem}.");
             }
         }
     }

@@ -11,6 +11,7 @@ namespace Fleet.Worker.Sdk;
 public sealed class HeartbeatService(
     IBus bus,
     ServedEndpoints served,
+    SupersededEndpoints superseded,
     IWorkerDevice device,
     WorkerIdentity worker,
     RunningJobs running,
@@ -40,8 +41,11 @@ public sealed class HeartbeatService(
     private async Task BeatAsync(bool stopping, CancellationToken cancellationToken)
     {
         var memory = device.ReadMemory();
+        // An endpoint a newer version supersedes is no longer served here: the gateway counts no capacity for it.
+        var endpoints = served.Entries.Where(e => !superseded.Contains(e.Endpoint.Id)).ToList();
         var beat = HeartbeatSignature.Signed(new WorkerHeartbeat(
-            worker.Id, device.Hardware, device.Name, served.EndpointIds, served.Capacity, running.Snapshot(),
+            worker.Id, device.Hardware, device.Name, [.. endpoints.Select(e => e.Endpoint.Id)],
+            endpoints.Sum(e => e.Endpoint.ConcurrencyPerWorker), running.Snapshot(),
             memory?.TotalMb, memory?.FreeMb, time.GetUtcNow(), stopping, running.IdleSeconds()), options.Value.Key);
         try
         {

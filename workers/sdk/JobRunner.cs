@@ -18,6 +18,7 @@ public sealed record StartedAttempt(DateTimeOffset StartedAt, Task Reported);
 /// </summary>
 public sealed class JobRunner(
     JobHandlerRegistry handlers,
+    ServedEndpoints served,
     IServiceProvider services,
     IWorkerDevice device,
     WorkerIdentity worker,
@@ -121,8 +122,8 @@ public sealed class JobRunner(
                     return bus.Publish(new JobProgressed(job.JobId, job.Attempt, message, percent, time.GetUtcNow(), Token(job)), token);
                 });
             var output = await invoker.InvokeAsync(services, job.Input, context, cancellationToken);
-            return new JobSucceeded(
-                job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output, context.StreamedChunks, Token(job));
+            return new JobSucceeded(job.JobId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(), output,
+                context.StreamedChunks, Token(job), served.VersionOf(job.EndpointId));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -175,7 +176,7 @@ public sealed class JobRunner(
 
     private JobFailed Failed(RunJob job, DateTimeOffset startedAt, string error, string errorType, bool timedOut, bool permanent) =>
         new(job.JobId, job.EndpointId, job.Attempt, worker.Id, device.Name, startedAt, time.GetUtcNow(),
-            error, errorType, timedOut, permanent, Token(job));
+            error, errorType, timedOut, permanent, Token(job), served.VersionOf(job.EndpointId));
 
     /// <summary>The attempt's report token, returned with every report (a gateway ignores a report without it).</summary>
     internal static string Token(RunJob job) => job.ReportToken ?? "";

@@ -13,11 +13,14 @@ namespace Fleet.Worker.Sdk;
 /// worker dies, RabbitMQ delivers the message again and the next worker takes the job's lease over.
 /// A job that runs longer than <see cref="WorkerOptions.DetachAfter"/> lets its message go, before
 /// RabbitMQ's consumer timeout (30 min) would close the channel; its lease alone holds it from then on.
+/// A job accepted at a newer worker version of its endpoint than this worker's is handed back, and the endpoint is
+/// superseded here (<see cref="SupersededEndpoints"/>): jobs accepted after a change run on the new version.
 /// </summary>
 public sealed class RunJobConsumer(
     JobRunner runner,
     JobSlots slots,
     ServedEndpoints served,
+    SupersededEndpoints superseded,
     CancelledJobs cancelled,
     WorkerLifecycle lifecycle,
     IWorkerDevice device,
@@ -39,14 +42,19 @@ public sealed class RunJobConsumer(
             log.LogInformation("Job {JobId} attempt {Attempt} is delivered again: the worker that had it was lost", job.JobId, job.Attempt);
         }
 
-        var slot = slots.For(job.EndpointId);
-        if (!await EnterAsync(slot, context.CancellationToken))
+        var version = served.VersionOf(job.EndpointId);
+        if (version > 0 && job.EndpointVersion > version)
         {
-            // Every slot is held by jobs that let their messages go (long ones), or the worker is
-            // stopping: the job goes back to its queue (confirmed before this delivery is
-            // acknowledged) for any worker to take.
-            var queue = await context.GetSendEndpoint(served.QueueAddress(job.EndpointId));
-            await queue.Send(job, context.CancellationToken);
+            superseded.Supersede(job.EndpointId, version, job.EndpointVersion);
+        }
+
+        var slot = slots.For(job.EndpointId);
+        if (superseded.Contains(job.EndpointId) || !await EnterAsync(slot, context.CancellationToken))
+        {
+            // Every slot is held by jobs that let their messages go (long ones), the worker is
+            // stopping, or a newer version of the endpoint rolls out: the job goes back to its queue
+            // (confirmed before this delivery is acknowledged) for any worker to take.
+            await HandBackAsync(context);
             return;
         }
 
@@ -68,7 +76,7 @@ public sealed class RunJobConsumer(
         }
 
         // The start takes the job's lease (from a lost worker too, on a delivery like this one).
-        var started = new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt, JobRunner.Token(job));
+        var started = new JobStarted(job.JobId, job.Attempt, worker.Id, device.Name, attempt.StartedAt, JobRunner.Token(job), version);
         await context.Publish(started, context.CancellationToken);
 
         // Not the delivery's cancellation: a stopping worker finishes its jobs (a drain), and the
@@ -82,6 +90,12 @@ public sealed class RunJobConsumer(
 
         log.LogInformation("Job {JobId} attempt {Attempt} has run {Minutes:0.#} min: its message is acknowledged, its lease holds it",
             job.JobId, job.Attempt, options.Value.DetachAfter.TotalMinutes);
+    }
+
+    private async Task HandBackAsync(ConsumeContext<RunJob> context)
+    {
+        var queue = await context.GetSendEndpoint(served.QueueAddress(context.Message.EndpointId));
+        await queue.Send(context.Message, context.CancellationToken);
     }
 
     private bool DropIfCancelled(RunJob job)

@@ -60,6 +60,12 @@ public sealed class ServedEndpoints
 
     public int Capacity { get; }
 
+    /// <summary>
+    /// The worker version of the endpoint's definition as this worker was given it (its endpoints file): what it runs,
+    /// and what its reports say ran the job. 0: unversioned (a definition from a file of one's own).
+    /// </summary>
+    public int VersionOf(string endpointId) => Entries.FirstOrDefault(e => e.Endpoint.Id == endpointId).Endpoint?.Version ?? 0;
+
     /// <summary>The address of the queue this worker takes the endpoint's jobs from.</summary>
     public Uri QueueAddress(string endpointId) =>
         new($"queue:{Entries.First(e => e.Endpoint.Id == endpointId).Queue}");

@@ -35,6 +35,7 @@ public static class WorkerHostExtensions
         });
         builder.Services.AddSingleton<JobHandlerRegistry>();
         builder.Services.AddSingleton<ServedEndpoints>();
+        builder.Services.AddSingleton<SupersededEndpoints>();
         builder.Services.AddSingleton<RunningJobs>();
         builder.Services.AddSingleton<CancelledJobs>();
         builder.Services.AddSingleton<JobSlots>();

@@ -17,6 +17,16 @@ public interface IWorkerActuator
     /// </summary>
     void Adopt(IReadOnlyList<WorkerPool> pools);
 
+    /// <summary>
+    /// The pools as the catalog defines them now: a worker of a pool's current version takes its new settings
+    /// (a scaling-only change keeps the worker and applies at once).
+    /// </summary>
+    void Update(IReadOnlyList<WorkerPool> pools);
+
+    /// <summary>Why no worker of the pool can be started here (no worker program for its hardware); null when one can.</summary>
+    string? CannotStart(WorkerPool pool);
+
+    /// <summary>Starts a worker of the pool's current version.</summary>
     void Start(WorkerPool pool);
 
     /// <summary>Drains the worker; one waiting to be restarted is simply not restarted.</summary>

@@ -19,24 +19,25 @@ internal static class LeftoverWorkers
     public static List<LeftoverWorker> Find(string logDirectory, IReadOnlyList<WorkerPool> pools, ILogger log)
     {
         var found = new List<LeftoverWorker>();
-        foreach (var file in Directory.EnumerateFiles(logDirectory, "*.pid"))
+        foreach (var file in Directory.EnumerateFiles(logDirectory, "*" + WorkerFiles.PidExtension))
         {
             var id = Path.GetFileNameWithoutExtension(file);
+            var files = WorkerFiles.Of(logDirectory, id);
             if (!int.TryParse(File.ReadAllText(file).Trim(), out var pid)
-                || !ProcFs.CarriesWorkerId(pid, id)
+                || ProcFs.WorkerVersion(pid, id) is not { } version
                 || ProcFs.StartTicks(pid) is not { } started)
             {
-                File.Delete(file);
+                files.DeleteRunFiles();
             }
             else if (PoolOf(id, pools) is { } owner)
             {
                 if (Open(pid) is { } process)
                 {
-                    found.Add(new(id, process.Process, process.StartedAt, started, owner.Pool, owner.Number));
+                    found.Add(new(id, process.Process, process.StartedAt, started, owner.Pool, owner.Number, version));
                 }
                 else
                 {
-                    File.Delete(file); // it exited meanwhile
+                    files.DeleteRunFiles(); // it exited meanwhile
                 }
             }
             else
@@ -45,7 +46,8 @@ internal static class LeftoverWorkers
                     "Worker {WorkerId} (pid {Pid}) was left running by an earlier autoscaler for a pool not scaled now; asked it to drain",
                     id, pid);
                 PosixSignals.Terminate(pid);
-                File.Delete(file);
+                // Nobody watches it from here on; it read its endpoints file when it started.
+                files.DeleteRunFiles();
             }
         }
 

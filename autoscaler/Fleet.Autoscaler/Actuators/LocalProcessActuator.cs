@@ -7,14 +7,12 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Autoscaler.Actuators;
 
 /// <summary>
-/// Runs workers as local processes (<c>dotnet Fleet.Worker.*.dll</c>), the default actuator. Each
-/// worker inherits the autoscaler's environment (broker address, endpoints file, <c>Gpu__*</c>), less
-/// its database connection, with the workers' broker user and heartbeat key instead of its own
-/// credentials, plus its id, its one endpoint and, for a CPU-fallback pool, <c>Worker__Hardware=Cpu</c>. Its
-/// output goes straight to <c>{WorkerLogDirectory}/{id}.log</c>, so the log outlives the
-/// autoscaler. A worker that exits without being asked is restarted with exponential backoff.
-/// Drain is SIGTERM; SIGKILL is kept for a worker that outlives its drain limit. A pid file beside
-/// the log lets a successor take the worker over if the autoscaler is killed.
+/// Runs workers as local processes (<c>dotnet Fleet.Worker.*.dll</c>), the default actuator. Each worker gets its
+/// endpoint's definition from the autoscaler, never from the database: an endpoints file of its own
+/// (<see cref="WorkerFiles"/>), and the endpoint's env (<see cref="WorkerCommand"/>). Its output goes straight to
+/// <c>{WorkerLogDirectory}/{id}.log</c>, so the log outlives the autoscaler. A worker that exits without being asked
+/// is restarted with exponential backoff. Drain is SIGTERM; SIGKILL is kept for a worker that outlives its drain
+/// limit. A pid file beside the log lets a successor take the worker over if the autoscaler is killed.
 /// </summary>
 public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
 {
@@ -23,7 +21,6 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<LocalProcessActuator> _log;
     private readonly Lock _lock = new();
-    private static readonly TimeSpan AdoptedPollInterval = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<string, WorkerSlot> _slots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _lastNumber = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -52,13 +49,7 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
     {
         foreach (var leftover in LeftoverWorkers.Find(_logDirectory, pools, _log))
         {
-            var slot = new WorkerSlot(leftover.Id, leftover.Pool, Path.Combine(_logDirectory, leftover.Id + ".log"))
-            {
-                Process = leftover.Process,
-                Adopted = true,
-                State = OwnedWorkerState.Running,
-                StartedAt = leftover.StartedAt,
-            };
+            var slot = leftover.ToSlot(_logDirectory);
             lock (_lock)
             {
                 _slots[slot.Id] = slot;
@@ -66,11 +57,28 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
             }
 
             _ = WatchAdoptedAsync(slot, leftover.Process, leftover.StartTicks);
-            _log.LogWarning("Worker {WorkerId} (pid {Pid}) was left running by an earlier autoscaler; it is owned again, in {Pool}",
-                slot.Id, leftover.Process.Id, slot.Pool);
+            _log.LogWarning(
+                "Worker {WorkerId} (pid {Pid}, version {Version}) was left running by an earlier autoscaler; it is owned again, in {Pool}",
+                slot.Id, leftover.Process.Id, slot.Version, slot.Pool);
             _telemetry.Count(slot.Pool, "adopt");
         }
     }
+
+    public void Update(IReadOnlyList<WorkerPool> pools)
+    {
+        lock (_lock)
+        {
+            foreach (var slot in _slots.Values)
+            {
+                if (pools.FirstOrDefault(p => p.Equals(slot.Pool)) is { } current && current.Version == slot.Version)
+                {
+                    slot.Pool = current;
+                }
+            }
+        }
+    }
+
+    public string? CannotStart(WorkerPool pool) => WorkerCommand.ProgramProblem(_options, pool);
 
     public void Start(WorkerPool pool)
     {
@@ -78,7 +86,7 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         {
             var number = _lastNumber[pool.ToString()] = _lastNumber.GetValueOrDefault(pool.ToString()) + 1;
             var id = WorkerSlot.IdPrefix(pool) + number.ToString(CultureInfo.InvariantCulture);
-            var slot = new WorkerSlot(id, pool, Path.Combine(_logDirectory, id + ".log"));
+            var slot = new WorkerSlot(id, pool, WorkerFiles.Of(_logDirectory, id));
             _slots[id] = slot;
             Launch(slot);
         }
@@ -161,20 +169,14 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
 
     private void Launch(WorkerSlot slot)
     {
-        var start = WorkerCommand.For(_options, slot);
         var now = _time.GetUtcNow();
-        File.AppendAllText(slot.LogFile,
-            $"--- {now:O} autoscaler starts {slot.Id} for {slot.Pool} (restarts so far: {slot.Restarts}) ---\n");
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.Exited += (_, _) => OnExited(slot, process);
-        process.Start();
+        var process = WorkerCommand.Start(_options, slot, now, _log, OnExited);
         slot.Process = process;
         slot.Adopted = false;
         slot.StartedAt = now;
         slot.State = OwnedWorkerState.Running;
-        File.WriteAllText(PidFile(slot.Id), process.Id.ToString(CultureInfo.InvariantCulture));
-        _log.LogInformation("Worker {WorkerId} started for {Pool} (pid {Pid}, log {LogFile})", slot.Id, slot.Pool, process.Id,
-            slot.LogFile);
+        _log.LogInformation("Worker {WorkerId} started for {Pool} version {Version} (pid {Pid}, log {LogFile})", slot.Id, slot.Pool,
+            slot.Version, process.Id, slot.Files.Log);
     }
 
     private void OnExited(WorkerSlot slot, Process process)
@@ -190,7 +192,7 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
             var code = slot.Adopted ? "unknown" : process.ExitCode.ToString(CultureInfo.InvariantCulture);
             var ran = _time.GetUtcNow() - slot.StartedAt;
             slot.Process = null;
-            File.Delete(PidFile(slot.Id));
+            slot.Files.DeleteRunFiles();
             if (slot.State == OwnedWorkerState.Draining || _stopping.IsCancellationRequested)
             {
                 _slots.Remove(slot.Id);
@@ -199,14 +201,12 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
                 return;
             }
 
-            slot.CrashesInARow = ran >= _options.StableAfter ? 1 : slot.CrashesInARow + 1;
-            var delay = TimeSpan.FromTicks(Math.Min(
-                _options.MaxRestartDelay.Ticks, _options.RestartDelay.Ticks * (1L << Math.Min(slot.CrashesInARow - 1, 20))));
+            var delay = slot.CrashedAfter(ran, _options);
             slot.State = OwnedWorkerState.Restarting;
             _log.LogWarning(
                 "Worker {WorkerId} exited with code {Code} after {Seconds:0.0} s without being asked to; restarting it in {Delay} " +
                 "(crash {Crashes} in a row, log {LogFile})",
-                slot.Id, code, ran.TotalSeconds, delay, slot.CrashesInARow, slot.LogFile);
+                slot.Id, code, ran.TotalSeconds, delay, slot.CrashesInARow, slot.Files.Log);
             _ = RestartLaterAsync(slot, delay);
         }
     }
@@ -272,15 +272,11 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
 
     /// <summary>
     /// Its parent is gone, so no SIGCHLD tells us of an adopted worker's exit: watch /proc until its
-    /// process is gone (or a zombie that nobody reaps), then handle it like any worker's exit.
+    /// process is gone, then handle it like any worker's exit.
     /// </summary>
     private async Task WatchAdoptedAsync(WorkerSlot slot, Process process, long startTicks)
     {
-        while (ProcFs.StartTicks(process.Id) == startTicks)
-        {
-            await Task.Delay(AdoptedPollInterval, _time);
-        }
-
+        await ProcFs.ExitedAsync(process.Id, startTicks, _time);
         OnExited(slot, process);
     }
 
@@ -298,6 +294,4 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
     }
 
     public void Dispose() => _stopping.Dispose();
-
-    private string PidFile(string id) => Path.Combine(_logDirectory, id + ".pid");
 }

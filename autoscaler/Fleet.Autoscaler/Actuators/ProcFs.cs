@@ -10,18 +10,34 @@ namespace Fleet.Autoscaler.Actuators;
 /// </summary>
 internal static class ProcFs
 {
-    /// <summary>Whether process <paramref name="pid"/> was started as worker <paramref name="workerId"/>.</summary>
-    public static bool CarriesWorkerId(int pid, string workerId)
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The worker version process <paramref name="pid"/> was started with, if it was started as worker
+    /// <paramref name="workerId"/>; 0 for a worker started before versions were passed on; null if it is not that worker.
+    /// </summary>
+    public static int? WorkerVersion(int pid, string workerId)
     {
+        string[] environment;
         try
         {
-            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains(
-                $"{FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)}={workerId}");
+            environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
+
+        if (!environment.Contains($"{FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)}={workerId}"))
+        {
+            return null;
+        }
+
+        var prefix = FleetNames.WorkerVersionVariable + "=";
+        return environment.FirstOrDefault(e => e.StartsWith(prefix, StringComparison.Ordinal)) is { } entry
+            && int.TryParse(entry.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : 0;
     }
 
     /// <summary>
@@ -44,5 +60,17 @@ internal static class ProcFs
         // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return fields[0] is "Z" or "X" ? null : long.Parse(fields[19], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Completes once the process <paramref name="pid"/> that started at <paramref name="startTicks"/> is gone (or a
+    /// zombie that nobody reaps): for a process that is not our child, whose exit no SIGCHLD tells of.
+    /// </summary>
+    public static async Task ExitedAsync(int pid, long startTicks, TimeProvider time)
+    {
+        while (StartTicks(pid) == startTicks)
+        {
+            await Task.Delay(s_pollInterval, time);
+        }
     }
 }

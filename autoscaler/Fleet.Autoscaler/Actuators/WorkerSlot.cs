@@ -4,13 +4,20 @@ using Fleet.Autoscaler.Scaling;
 namespace Fleet.Autoscaler.Actuators;
 
 /// <summary>One worker of <see cref="LocalProcessActuator"/>: its id outlives its processes (a restart keeps it).</summary>
-internal sealed class WorkerSlot(string id, WorkerPool pool, string logFile)
+internal sealed class WorkerSlot(string id, WorkerPool pool, WorkerFiles files)
 {
     public string Id { get; } = id;
 
-    public WorkerPool Pool { get; } = pool;
+    /// <summary>
+    /// Its pool, with the definition its process was started with; replaced by the catalog's current one while
+    /// that has the same worker version (a scaling-only change reaches the running worker this way).
+    /// </summary>
+    public WorkerPool Pool { get; set; } = pool;
 
-    public string LogFile { get; } = logFile;
+    /// <summary>The worker version its process runs (set when it starts, or read back from an adopted process).</summary>
+    public int Version { get; set; } = pool.Version;
+
+    public WorkerFiles Files { get; } = files;
 
     public Process? Process { get; set; }
 
@@ -34,5 +41,16 @@ internal sealed class WorkerSlot(string id, WorkerPool pool, string logFile)
     /// <summary>Worker ids are <c>{endpoint}-{kind}-{n}</c>, n counting up per pool.</summary>
     public static string IdPrefix(WorkerPool pool) => $"{pool.Endpoint.Id}-{pool.Kind}-";
 
-    public OwnedWorker ToOwned() => new(Id, Pool, State, StartedAt, Process?.Id, Restarts, LogFile, Adopted);
+    /// <summary>
+    /// The wait before restarting it after a crash: the first delay, doubling with each crash in a row up to the
+    /// maximum; a worker that ran for <see cref="AutoscalerOptions.StableAfter"/> starts again from the first.
+    /// </summary>
+    public TimeSpan CrashedAfter(TimeSpan ran, AutoscalerOptions options)
+    {
+        CrashesInARow = ran >= options.StableAfter ? 1 : CrashesInARow + 1;
+        return TimeSpan.FromTicks(Math.Min(
+            options.MaxRestartDelay.Ticks, options.RestartDelay.Ticks * (1L << Math.Min(CrashesInARow - 1, 20))));
+    }
+
+    public OwnedWorker ToOwned() => new(Id, Pool, Version, State, StartedAt, Process?.Id, Restarts, Files.Log, Adopted);
 }

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Fleet.Autoscaler.Scaling;
 using Fleet.Contracts;
 using Fleet.Contracts.Endpoints;
+using Fleet.ServiceDefaults;
 
 namespace Fleet.Autoscaler.Kubernetes;
 
@@ -14,6 +14,9 @@ namespace Fleet.Autoscaler.Kubernetes;
 /// unacknowledged messages, the jobs being run, count). Min, max and cooldown are the endpoint's.
 /// Scale-in cannot pick an idle pod in Kubernetes, so the pod's grace period outlasts a job: SIGTERM
 /// makes the worker drain, and the job it runs finishes before the pod goes (keda #6719).
+/// The pods carry the endpoint's worker version as a label (<c>fleet/version</c>) and its env: a new version
+/// changes the pod template, so applying the manifests rolls the Deployment (a rolling release: no old pod goes
+/// before a new one is ready, and the old ones drain).
 /// </summary>
 public static class KubernetesManifests
 {
@@ -32,15 +35,9 @@ public static class KubernetesManifests
     /// <summary>Seconds past a job's execution timeout that a draining pod is given (as the local actuator's drain margin).</summary>
     public const int DrainMarginSeconds = 30;
 
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static IReadOnlyList<ManifestFile> Generate(IReadOnlyList<EndpointDefinition> endpoints, string virtualHost = "/")
     {
-        var files = new List<ManifestFile> { EndpointsFile(endpoints), AuthenticationFile() };
+        var files = new List<ManifestFile> { ConfigMapFile(endpoints), AuthenticationFile() };
         foreach (var endpoint in endpoints)
         {
             var yaml = new StringBuilder(Header);
@@ -88,9 +85,9 @@ public static class KubernetesManifests
 
     private static string Name(string id) => id.ToLowerInvariant().Replace('_', '-');
 
-    private static ManifestFile EndpointsFile(IReadOnlyList<EndpointDefinition> endpoints)
+    private static ManifestFile ConfigMapFile(IReadOnlyList<EndpointDefinition> endpoints)
     {
-        var json = JsonSerializer.Serialize(new { Fleet = new { Endpoints = endpoints } }, s_json).Replace("\r\n", "\n");
+        var json = EndpointsFile.Json(endpoints);
         var indented = string.Join('\n', json.Split('\n').Select(line => "    " + line));
         return new("fleet-endpoints.yaml", Header + $"""
             apiVersion: v1
@@ -126,26 +123,37 @@ public static class KubernetesManifests
             ? $"\n            - name: {FleetSettings.EnvironmentVariable(FleetSettings.WorkerHardware)}\n              value: Cpu"
             : "";
         var resources = pool.Hardware == Hardware.Gpu ? "\n          resources:\n            limits:\n              nvidia.com/gpu: 1" : "";
+        // The endpoint's env first, as the local actuator does; never a name of Fleet's own.
+        var endpointEnv = string.Concat(pool.Endpoint.Env.Where(e => EndpointEnvironment.Problem(e.Key, e.Value) is null)
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => $"\n            - name: {e.Key}\n              value: {JsonSerializer.Serialize(e.Value)}"));
+        var versioned = Labels(pool, $", fleet/version: \"{pool.Version}\"");
         return $"""
             apiVersion: apps/v1
             kind: Deployment
             metadata:
               name: {name}
-              labels: {Labels(pool)}
+              labels: {versioned}
             spec:
               replicas: {pool.Min}
               selector:
                 matchLabels: {Labels(pool)}
+              # A new version's pods start before the old ones are asked to drain.
+              strategy:
+                type: RollingUpdate
+                rollingUpdate:
+                  maxSurge: 1
+                  maxUnavailable: 0
               template:
                 metadata:
-                  labels: {Labels(pool)}
+                  labels: {versioned}
                 spec:
                   # SIGTERM drains the worker; its last job may run for the whole execution timeout.
                   terminationGracePeriodSeconds: {GracePeriodSeconds(pool.Endpoint)}
                   containers:
                     - name: worker
                       image: {Image(pool)}
-                      env:
+                      env:{endpointEnv}
                         - name: {FleetSettings.EnvironmentVariable(FleetSettings.WorkerId)}
                           valueFrom:
                             fieldRef:
@@ -209,6 +217,7 @@ public static class KubernetesManifests
             """;
     }
 
-    private static string Labels(WorkerPool pool) =>
-        $"{{app.kubernetes.io/part-of: fleet, fleet/endpoint: {Name(pool.Endpoint.Id)}, fleet/pool: {pool.Kind}}}";
+    /// <summary>The pool's labels (a selector's, which never change), and <paramref name="more"/>.</summary>
+    private static string Labels(WorkerPool pool, string more = "") =>
+        $"{{app.kubernetes.io/part-of: fleet, fleet/endpoint: {Name(pool.Endpoint.Id)}, fleet/pool: {pool.Kind}{more}}}";
 }

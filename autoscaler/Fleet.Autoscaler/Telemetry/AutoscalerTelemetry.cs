@@ -41,12 +41,32 @@ public sealed class AutoscalerTelemetry : IDisposable
     public PoolReport? Record(PoolReport report)
     {
         PoolReport? previous = null;
+        // The key is the pool's name (WorkerPool.ToString()), as Retain compares it.
         _latest.AddOrUpdate($"{report.Endpoint}/{report.Pool}", report, (_, old) =>
         {
             previous = old;
             return report;
         });
         return previous;
+    }
+
+    /// <summary>
+    /// Forgets the pools that left the catalog: their latest decision at once, their counts of what was done once
+    /// they have no worker left (so a deleted endpoint's drains stay visible until its workers are gone).
+    /// </summary>
+    public void Retain(IReadOnlyCollection<WorkerPool> pools, IEnumerable<WorkerPool> withWorkers)
+    {
+        var keep = pools.Concat(withWorkers).Select(p => (p.Endpoint.Id, p.Kind)).ToHashSet();
+        var current = pools.Select(p => p.ToString()).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _latest.Keys.Where(k => !current.Contains(k)))
+        {
+            _latest.TryRemove(key, out _);
+        }
+
+        foreach (var key in _events.Keys.Where(k => !keep.Contains((k.Endpoint, k.Pool))))
+        {
+            _events.TryRemove(key, out _);
+        }
     }
 
     /// <param name="action"><c>start</c>, <c>drain</c>, <c>restart</c>, <c>kill</c> or <c>adopt</c>.</param>

@@ -47,14 +47,18 @@ public sealed record EndpointDefinition
     /// </summary>
     public int Version { get; init; }
 
-    /// <summary>Every field equal, <see cref="Env"/> by content (a record would compare the dictionary by reference).</summary>
+    // By value, the environment by content: a record compares a dictionary by reference, so two reads of the same
+    // definition would differ.
     public bool Equals(EndpointDefinition? other) =>
         other is not null && Id == other.Id && Handler == other.Handler && Hardware == other.Hardware && WorkersMin == other.WorkersMin
         && WorkersMax == other.WorkersMax && IdleTimeoutSeconds == other.IdleTimeoutSeconds && ScalerType == other.ScalerType
         && ScalerValue == other.ScalerValue && ExecutionTimeoutMs == other.ExecutionTimeoutMs && MaxAttempts == other.MaxAttempts
         && MinGpuMemoryMb == other.MinGpuMemoryMb && CpuFallback == other.CpuFallback && ConcurrencyPerWorker == other.ConcurrencyPerWorker
-        && Package == other.Package && Version == other.Version && Env.Count == other.Env.Count
-        && Env.All(e => other.Env.TryGetValue(e.Key, out var value) && value == e.Value);
+        && Package == other.Package && Version == other.Version && SameEnv(other.Env);
 
-    public override int GetHashCode() => HashCode.Combine(Id, Handler, Hardware, WorkersMax, ConcurrencyPerWorker, Package, Version);
+    public override int GetHashCode() => HashCode.Combine(Id, Handler, Hardware, ConcurrencyPerWorker, Version, Env.Count);
+
+    /// <summary>Whether <paramref name="env"/> holds the same variables as <see cref="Env"/>.</summary>
+    public bool SameEnv(IReadOnlyDictionary<string, string> env) =>
+        Env.Count == env.Count && Env.All(e => env.TryGetValue(e.Key, out var value) && value == e.Value);
 }

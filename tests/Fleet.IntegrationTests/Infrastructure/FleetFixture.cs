@@ -66,6 +66,9 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public const string CrashEndpoint = "echo-crash";
 
+    /// <summary>An autoscaled echo endpoint whose rollout test changes its definition in the catalog.</summary>
+    public const string RolloutEndpoint = "echo-rollout";
+
     /// <summary>An echo endpoint no worker ever serves: its jobs stay queued (forged report tests).</summary>
     public const string UnservedEndpoint = "echo-unserved";
 
@@ -110,6 +113,9 @@ public sealed class FleetFixture : IAsyncLifetime
     public string FallbackWorkerId => "gpu-fallback-it-" + _runId;
 
     public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>The endpoint catalog (table <c>endpoints</c>), written as the gateway writes it.</summary>
+    public CatalogForTests Catalog { get; private set; } = null!;
 
     /// <summary>This run's database as the gateway's role (its owner, not a superuser).</summary>
     public string ConnectionString { get; private set; } = null!;
@@ -192,6 +198,8 @@ public sealed class FleetFixture : IAsyncLifetime
               {"id": "{{{LowPriorityMinOneEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 3, "idleTimeoutSeconds": 30,
                "scalerType": "REQUEST_COUNT", "scalerValue": 1, "concurrencyPerWorker": 1},
               {"id": "{{{CrashEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 1, "concurrencyPerWorker": 1},
+              {"id": "{{{RolloutEndpoint}}}", "handler": "echo", "workersMin": 1, "workersMax": 2, "idleTimeoutSeconds": 30,
+               "scalerType": "QUEUE_DELAY", "scalerValue": 4, "concurrencyPerWorker": 1},
               {"id": "mlp", "handler": "mlp", "hardware": "Gpu", "cpuFallback": true, "concurrencyPerWorker": 2},
               {"id": "matmul", "handler": "matmul", "hardware": "Gpu", "cpuFallback": true},
               {"id": "vector", "handler": "vector", "hardware": "Gpu", "cpuFallback": false, "concurrencyPerWorker": 2}
@@ -203,6 +211,7 @@ public sealed class FleetFixture : IAsyncLifetime
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
 
         await StartGatewayAsync();
+        Catalog = new CatalogForTests(Api);
         Worker = StartCpuWorker("cpu-it-" + _runId, [.. s_sharedWorkerEndpoints.Select((e, i) => ($"Worker__Endpoints__{i}", e))]);
         GpuWorker = StartGpuWorker(GpuWorkerId);
         FallbackWorker = StartGpuWorker(FallbackWorkerId, ("Worker__Hardware", "Cpu"));
@@ -405,7 +414,8 @@ public sealed class FleetFixture : IAsyncLifetime
         Directory.Delete(_workDir, recursive: true);
     }
 
-    private string EndpointsFile => Path.Combine(_workDir, "endpoints.json");
+    /// <summary>The endpoints file every process of the fixture reads (<c>FLEET_ENDPOINTS_FILE</c>).</summary>
+    public string EndpointsFile => Path.Combine(_workDir, "endpoints.json");
 
     /// <summary>Starts (or restarts after a kill) the gateway and waits until it serves.</summary>
     public async Task StartGatewayAsync()

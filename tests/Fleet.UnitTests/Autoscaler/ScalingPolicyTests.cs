@@ -19,9 +19,11 @@ public sealed class ScalingPolicyTests
     private static PoolSignals Signals(int queued = 0, int inProgress = 0, int broker = 0, double? oldest = null, int lowPriority = 0) =>
         new(queued, inProgress, broker, oldest, lowPriority, 0);
 
-    private static PoolWorker Idle(string id, double seconds) => new(id, PoolWorkerState.Ready, 0, seconds);
+    private static PoolWorker Idle(string id, double seconds, int version = 0) => new(id, PoolWorkerState.Ready, 0, seconds, version);
 
-    private static PoolWorker Busy(string id, int running = 1) => new(id, PoolWorkerState.Ready, running, null);
+    private static PoolWorker Busy(string id, int running = 1, int version = 0) => new(id, PoolWorkerState.Ready, running, null, version);
+
+    private static PoolWorker In(PoolWorkerState state, string id, int version = 0) => new(id, state, 0, null, version);
 
     [Fact]
     public void Request_count_starts_up_to_max_for_a_burst_from_zero()
@@ -79,7 +81,7 @@ public sealed class ScalingPolicyTests
     public void A_worker_running_a_job_is_never_drained_even_when_fewer_are_wanted()
     {
         // The job table already shows nothing in progress while the heartbeat still shows the job.
-        var decision = ScalingPolicy.Decide(Pool(s_requestCount), Signals(), [Busy("a"), new("b", PoolWorkerState.Starting, 0, null)]);
+        var decision = ScalingPolicy.Decide(Pool(s_requestCount), Signals(), [Busy("a"), In(PoolWorkerState.Starting, "b")]);
 
         Assert.Equal(0, decision.Desired);
         Assert.Empty(decision.ToDrain);
@@ -107,7 +109,7 @@ public sealed class ScalingPolicyTests
     [Fact]
     public void A_crashed_worker_waiting_for_its_restart_goes_first_when_fewer_are_wanted()
     {
-        var decision = ScalingPolicy.Decide(Pool(s_requestCount), Signals(), [Idle("a", 60), new("b", PoolWorkerState.Restarting, 0, null)]);
+        var decision = ScalingPolicy.Decide(Pool(s_requestCount), Signals(), [Idle("a", 60), In(PoolWorkerState.Restarting, "b")]);
 
         Assert.Equal(["b", "a"], decision.ToDrain);
     }
@@ -115,7 +117,7 @@ public sealed class ScalingPolicyTests
     [Fact]
     public void A_crashed_worker_is_restarted_while_it_is_still_wanted()
     {
-        var decision = ScalingPolicy.Decide(Pool(s_requestCount with { WorkersMin = 1 }), Signals(), [new("a", PoolWorkerState.Restarting, 0, null)]);
+        var decision = ScalingPolicy.Decide(Pool(s_requestCount with { WorkersMin = 1 }), Signals(), [In(PoolWorkerState.Restarting, "a")]);
 
         Assert.Equal((1, 1, 0), (decision.Actual, decision.Desired, decision.ToStart));
         Assert.Empty(decision.ToDrain);
@@ -124,7 +126,7 @@ public sealed class ScalingPolicyTests
     [Fact]
     public void Draining_workers_are_not_counted()
     {
-        var decision = ScalingPolicy.Decide(Pool(s_requestCount), Signals(queued: 1), [new("a", PoolWorkerState.Draining, 0, null)]);
+        var decision = ScalingPolicy.Decide(Pool(s_requestCount), Signals(queued: 1), [In(PoolWorkerState.Draining, "a")]);
 
         Assert.Equal((0, 1, 1), (decision.Actual, decision.Desired, decision.ToStart));
     }
@@ -157,7 +159,7 @@ public sealed class ScalingPolicyTests
     [Fact]
     public void Queue_delay_waits_for_a_starting_worker_before_adding_another()
     {
-        var decision = ScalingPolicy.Decide(Pool(s_queueDelay), Signals(queued: 5, oldest: 9), [Busy("a"), new("b", PoolWorkerState.Starting, 0, null)]);
+        var decision = ScalingPolicy.Decide(Pool(s_queueDelay), Signals(queued: 5, oldest: 9), [Busy("a"), In(PoolWorkerState.Starting, "b")]);
 
         Assert.Equal((2, 0), (decision.Desired, decision.ToStart));
     }
@@ -198,5 +200,90 @@ public sealed class ScalingPolicyTests
         Assert.Equal(["gpu", "cpu-fallback"], pools.Select(p => p.Kind));
         Assert.Equal([1, 0], pools.Select(p => p.Min));
         Assert.Equal(0, ScalingPolicy.Decide(pools[1], Signals(), []).Desired);
+    }
+
+    [Fact]
+    public void A_new_version_starts_its_workers_beside_the_old_ones_which_are_not_counted()
+    {
+        var endpoint = s_requestCount with { Version = 2 };
+
+        var decision = ScalingPolicy.Decide(Pool(endpoint), Signals(inProgress: 2), [Busy("a", version: 1), Busy("b", version: 1)]);
+
+        Assert.Equal((0, 2, 2), (decision.Actual, decision.Desired, decision.ToStart));
+        Assert.Empty(decision.ToDrain);
+        Assert.Contains("rolling out version 2", decision.Reason);
+    }
+
+    [Fact]
+    public void Old_version_workers_drain_once_a_worker_of_the_new_version_is_ready()
+    {
+        var endpoint = s_queueDelay with { Version = 3, WorkersMin = 1 };
+
+        var starting = ScalingPolicy.Decide(
+            Pool(endpoint), Signals(inProgress: 1), [Busy("old", version: 2), In(PoolWorkerState.Starting, "new", 3)]);
+        var ready = ScalingPolicy.Decide(Pool(endpoint), Signals(inProgress: 1), [Busy("old", version: 2), Idle("new", 0.5, 3)]);
+
+        Assert.Empty(starting.ToDrain);
+        Assert.Equal(0, starting.ToStart);
+        Assert.Equal(["old"], ready.ToDrain);
+        Assert.Equal(0, ready.ToStart);
+    }
+
+    [Fact]
+    public void An_old_version_pool_at_rest_still_gets_one_worker_of_the_new_version_before_it_goes()
+    {
+        var endpoint = s_queueDelay with { Version = 2 };
+
+        var decision = ScalingPolicy.Decide(Pool(endpoint), Signals(), [Idle("old", 1, version: 1)]);
+
+        Assert.Equal((1, 1), (decision.Desired, decision.ToStart));
+        Assert.Empty(decision.ToDrain);
+    }
+
+    [Fact]
+    public void Old_version_workers_drain_at_once_when_the_new_version_scales_to_zero()
+    {
+        var endpoint = s_requestCount with { Version = 2, WorkersMax = 0 };
+
+        var decision = ScalingPolicy.Decide(Pool(endpoint), Signals(queued: 3), [Busy("a", version: 1), In(PoolWorkerState.Starting, "b", 1)]);
+
+        Assert.Equal((0, 0), (decision.Desired, decision.ToStart));
+        Assert.Equal(["a", "b"], decision.ToDrain);
+    }
+
+    [Fact]
+    public void A_crashed_old_version_worker_is_not_restarted_during_a_rollout()
+    {
+        var endpoint = s_requestCount with { Version = 2, WorkersMin = 1 };
+
+        var decision = ScalingPolicy.Decide(
+            Pool(endpoint), Signals(), [In(PoolWorkerState.Restarting, "old", 1), In(PoolWorkerState.Starting, "new", 2)]);
+
+        Assert.Equal(["old"], decision.ToDrain);
+        Assert.Equal(0, decision.ToStart);
+    }
+
+    [Fact]
+    public void Draining_old_version_workers_count_for_nothing()
+    {
+        var endpoint = s_requestCount with { Version = 2, WorkersMin = 1 };
+
+        var decision = ScalingPolicy.Decide(Pool(endpoint), Signals(), [In(PoolWorkerState.Draining, "old", 1), Idle("new", 1, 2)]);
+
+        Assert.Equal((1, 1, 0), (decision.Actual, decision.Desired, decision.ToStart));
+        Assert.Empty(decision.ToDrain);
+        Assert.DoesNotContain("rolling out", decision.Reason);
+    }
+
+    [Fact]
+    public void A_pool_is_the_same_pool_across_settings_and_versions_of_its_endpoint()
+    {
+        var before = Pool(s_requestCount with { Version = 1 });
+        var after = Pool(s_requestCount with { Version = 2, WorkersMax = 9, Env = new Dictionary<string, string> { ["A"] = "b" } });
+        var gpu = WorkerPool.Of(s_requestCount with { Hardware = Hardware.Gpu, CpuFallback = true }).ToList();
+
+        Assert.Equal(before, after);
+        Assert.Equal(before.GetHashCode(), after.GetHashCode());
+        Assert.NotEqual(gpu[0], gpu[1]);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fleet.Contracts;
 using Fleet.Contracts.Messages;
 using Fleet.Worker.Cpu.Handlers;
 using Fleet.Worker.Sdk;
@@ -16,10 +17,16 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_startedReportDelay = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The worker version of echo as this worker was given it.</summary>
+    private const int OwnVersion = 3;
+
     private ServiceProvider _provider = null!;
     private ITestHarness _harness = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartAsync(OwnVersion);
+
+    /// <summary>The consumer of a worker given echo at <paramref name="version"/>, on a fresh harness.</summary>
+    private async Task StartAsync(int version)
     {
         _provider = new ServiceCollection()
             .AddLogging()
@@ -30,8 +37,12 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
             .AddSingleton<JobHandlerRegistry>()
             .AddSingleton<RunningJobs>()
             .AddSingleton<CancelledJobs>()
-            .AddSingleton(new EndpointCatalog(Options.Create(new FleetOptions { Endpoints = [EndpointCatalog.BuiltInEcho with { ConcurrencyPerWorker = 1 }] })))
+            .AddSingleton(new EndpointCatalog(Options.Create(new FleetOptions
+            {
+                Endpoints = [EndpointCatalog.BuiltInEcho with { ConcurrencyPerWorker = 1, Version = version }],
+            })))
             .AddSingleton<ServedEndpoints>()
+            .AddSingleton<SupersededEndpoints>()
             .AddSingleton<JobSlots>()
             .AddSingleton<IHostApplicationLifetime, StubLifetime>()
             .AddSingleton<WorkerLifecycle>()
@@ -59,11 +70,11 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
         await _provider.DisposeAsync();
     }
 
-    private static RunJob Job(string input, int timeoutMs = 60_000, string handler = "echo")
+    private static RunJob Job(string input, int timeoutMs = 60_000, string handler = "echo", int version = OwnVersion)
     {
         var id = Guid.NewGuid();
         var document = JsonDocument.Parse(input).RootElement.Clone();
-        return new(id, "echo", handler, document, 1, timeoutMs, DateTimeOffset.UtcNow, $"token-of-{id}");
+        return new(id, "echo", handler, document, 1, timeoutMs, DateTimeOffset.UtcNow, $"token-of-{id}", version);
     }
 
     private async Task<T> PublishedFor<T>(Guid jobId)
@@ -251,6 +262,60 @@ public sealed class RunJobConsumerTests : IAsyncLifetime
 
         var (earlier, later) = a.StartedAt < b.StartedAt ? (a, b) : (b, a);
         Assert.True(later.StartedAt >= earlier.FinishedAt - TimeSpan.FromMilliseconds(5), $"overlap: {earlier.FinishedAt:O} > {later.StartedAt:O}");
+    }
+
+    [Fact]
+    public async Task Every_report_names_the_version_this_worker_runs_whatever_version_accepted_the_job()
+    {
+        var running = Job("""{"sleep_s": 0.5}""", version: OwnVersion - 1);
+        var failing = Job("""{"fail": "no"}""", version: 0);
+        await _harness.Bus.Publish(running);
+        var started = await PublishedFor<JobStarted>(running.JobId);
+        var succeeded = await PublishedFor<JobSucceeded>(running.JobId);
+        await _harness.Bus.Publish(failing);
+        var failed = await PublishedFor<JobFailed>(failing.JobId);
+
+        Assert.Equal([OwnVersion, OwnVersion, OwnVersion],
+            new[] { started.EndpointVersion, succeeded.EndpointVersion, failed.EndpointVersion });
+    }
+
+    [Fact]
+    public async Task Hands_a_job_of_a_newer_version_back_to_its_queue_and_takes_no_more_jobs_of_that_endpoint()
+    {
+        var superseded = _provider.GetRequiredService<SupersededEndpoints>();
+        var raised = new List<string>();
+        superseded.Superseded += raised.Add;
+        var newer = Job("""{"echo": "for the new workers"}""", version: OwnVersion + 1);
+        await _harness.Bus.Publish(newer);
+        Assert.True(await _harness.Sent.Any<RunJob>(m => m.Context.Message.JobId == newer.JobId));
+
+        // A job of this worker's own version, delivered after: handed back too, the worker is on its way out.
+        var own = Job("""{"echo": "mine"}""");
+        await _harness.Bus.Publish(own);
+        Assert.True(await _harness.Sent.Any<RunJob>(m => m.Context.Message.JobId == own.JobId));
+
+        var sent = _harness.Sent.Select<RunJob>().Select(m => m.Context).ToList();
+        Assert.All(sent, m => Assert.EndsWith("/" + FleetNames.JobQueue("echo", Hardware.Cpu), m.DestinationAddress!.AbsolutePath));
+        var handedBack = sent.Single(m => m.Message.JobId == newer.JobId).Message;
+        Assert.Equal((newer.EndpointVersion, newer.Attempt, newer.ReportToken),
+            (handedBack.EndpointVersion, handedBack.Attempt, handedBack.ReportToken));
+        Assert.Equal(["echo"], raised);
+        Assert.True(superseded.Contains("echo"));
+        Assert.False(await _harness.Published.Any<JobStarted>());
+        Assert.False(await _harness.Published.Any<JobSucceeded>());
+    }
+
+    [Fact]
+    public async Task An_unversioned_worker_runs_jobs_of_any_version()
+    {
+        await DisposeAsync();
+        await StartAsync(version: 0);
+        var job = Job("""{"echo": "any"}""", version: OwnVersion + 5);
+
+        await _harness.Bus.Publish(job);
+
+        Assert.Equal(0, (await PublishedFor<JobSucceeded>(job.JobId)).EndpointVersion);
+        Assert.False(_provider.GetRequiredService<SupersededEndpoints>().Contains("echo"));
     }
 
     private sealed class StubLifetime : IHostApplicationLifetime
