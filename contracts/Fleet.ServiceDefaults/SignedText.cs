@@ -32,5 +32,6 @@ internal sealed class SignedText
 
     /// <summary>Whether <paramref name="signature"/> is this text's under <paramref name="key"/> (constant time).</summary>
     public bool Verifies(string? signature, string key) =>
-        signature is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(signature), Encoding.UTF8.GetBytes(Sign(key)));
+        signature is not null
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(signature), Encoding.UTF8.GetBytes(Sign(key)));
 }

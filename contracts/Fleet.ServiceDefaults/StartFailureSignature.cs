@@ -5,7 +5,8 @@ namespace Fleet.ServiceDefaults;
 /// <summary>The signature of a <see cref="WorkerStartsFailed"/>: the autoscaler signs with the workers' key, gateways verify.</summary>
 public static class StartFailureSignature
 {
-    public static WorkerStartsFailed Signed(WorkerStartsFailed report, string key) => report with { Signature = Canonical(report).Sign(key) };
+    public static WorkerStartsFailed Signed(WorkerStartsFailed report, string key) =>
+        report with { Signature = Canonical(report).Sign(key) };
 
     public static bool IsValid(WorkerStartsFailed report, string key) => Canonical(report).Verifies(report.Signature, key);
 

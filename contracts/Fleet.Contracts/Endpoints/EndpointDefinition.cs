@@ -47,6 +47,12 @@ public sealed record EndpointDefinition
     /// </summary>
     public int Version { get; init; }
 
+    /// <summary>
+    /// Workers of the current worker version failing to start, as the gateway recorded the autoscaler's reports; null
+    /// when none failed (or a reset cleared them). Not a setting: no comparison of definitions looks at it.
+    /// </summary>
+    public StartFailures? StartFailures { get; init; }
+
     // By value, the environment by content: a record compares a dictionary by reference, so two reads of the same
     // definition would differ.
     public bool Equals(EndpointDefinition? other) =>

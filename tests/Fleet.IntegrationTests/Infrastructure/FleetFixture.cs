@@ -320,6 +320,8 @@ public sealed class FleetFixture : IAsyncLifetime
         environment["Autoscaler__CpuWorkerPath"] = RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu");
         environment["Autoscaler__GpuWorkerPath"] = RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu");
         environment["Autoscaler__WorkerLogDirectory"] = Directory.CreateDirectory(workerLogDirectory).FullName;
+        environment["Autoscaler__GatewayUrl"] = Api.BaseAddress!.AbsoluteUri;
+        environment["Autoscaler__PackageDirectory"] = Path.Combine(workerLogDirectory, "packages");
         for (var i = 0; i < endpoints.Length; i++)
         {
             environment[$"Autoscaler__Endpoints__{i}"] = endpoints[i];
