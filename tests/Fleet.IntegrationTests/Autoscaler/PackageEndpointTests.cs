@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fleet.Contracts;
 using Fleet.Contracts.Endpoints;
 using Fleet.IntegrationTests.Infrastructure;
 using Fleet.IntegrationTests.Packages;
@@ -106,6 +107,48 @@ public sealed class PackageEndpointTests(FleetFixture fleet, FunctionPackageFile
         Assert.Empty(autoscaler.WorkerProcessIds(name));
         var decision = await autoscaler.DecisionAsync(name);
         Assert.Contains("3 starts in a row", decision!.Value.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task The_kubernetes_package_worker_entrypoint_fetches_checks_unzips_and_execs_the_packages_program()
+    {
+        var sha = await UploadAsync(packages.Broken);
+        var directory = Directory.CreateTempSubdirectory("fleet-package-worker-").FullName;
+        try
+        {
+            var (code, text) = await EntrypointAsync(sha, fleet.WorkerKey, directory);
+            Assert.True(code != 0, text);
+            Assert.Contains("broken function starting", text);
+            Assert.Contains(FunctionPackageFiles.BrokenMessage, text);
+            Assert.True(File.Exists(Path.Combine(directory, sha, "Broken.dll")));
+
+            var other = FunctionPackageFiles.Sha256(packages.Summarize);
+            var (wrongKeyCode, wrongKey) = await EntrypointAsync(other, "not-the-workers-key-at-all-0123", directory);
+            Assert.True(wrongKeyCode == 1, wrongKey);
+            Assert.Contains("cannot fetch package", wrongKey);
+            Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(directory), e => e.Contains(other, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Runs infra/docker/package-worker.sh as a pod would; its exit code and output.</summary>
+    private async Task<(int Code, string Output)> EntrypointAsync(string sha, string key, string directory)
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "infra", "docker", "package-worker.sh"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment[FleetNames.PackageVariable] = sha;
+        start.Environment[FleetNames.GatewayUrlVariable] = fleet.Api.BaseAddress!.AbsoluteUri;
+        start.Environment["Worker__Key"] = key;
+        start.Environment["FLEET_PACKAGE_DIR"] = directory;
+        using var process = Process.Start(start)!;
+        var (stdout, stderr) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private EndpointDefinition Endpoint(string name, string? package) => new()
