@@ -26,17 +26,21 @@ public sealed class PackageEndpointTests(FleetFixture fleet, FunctionPackageFile
     [Fact]
     public async Task A_package_endpoint_scales_from_zero_runs_a_job_and_a_redeploy_rolls_its_workers_to_the_new_package()
     {
-        var (name, builtIn) = ("summarize-" + _suffix, "echo-cold-" + _suffix);
-        using var autoscaler = await fleet.StartAutoscalerAsync(name, builtIn);
+        var (name, builtIn, cached) = ("summarize-" + _suffix, "echo-cold-" + _suffix, "summarize-cached-" + _suffix);
+        using var autoscaler = await fleet.StartAutoscalerAsync(name, builtIn, cached);
         await fleet.Catalog.PutAsync(Endpoint(builtIn, package: null) with { Handler = "echo" });
         var (builtInCold, _) = await FirstJobAsync(builtIn, """{"input": {"echo": "cold"}}""", autoscaler);
 
         var sha = await UploadAsync(packages.Summarize);
         var (_, first) = await fleet.Catalog.PutAsync(Endpoint(name, sha));
         var (packageCold, job) = await FirstJobAsync(name, Rows, autoscaler);
+        await fleet.Catalog.PutAsync(Endpoint(cached, sha));
+        var (cachedCold, _) = await FirstJobAsync(cached, Rows, autoscaler);
         output.WriteLine($"cold start (endpoint created, at zero workers -> first job done): built-in echo worker " +
             $"{builtInCold.TotalMilliseconds:0} ms; summarize package worker (fetch {packages.Summarize.Length / 1024} KiB, extract, " +
-            $"start) {packageCold.TotalMilliseconds:0} ms");
+            $"start) {packageCold.TotalMilliseconds:0} ms; another endpoint of the same package, already here, " +
+            $"{cachedCold.TotalMilliseconds:0} ms");
+        output.WriteLine(autoscaler.Process.Output.FirstOrDefault(l => l.Contains($"Package {sha} fetched", StringComparison.Ordinal)));
         var result = job.GetProperty("output");
         Assert.Equal(2, result.GetProperty("rows").GetInt32());
         Assert.Equal(2.0, result.GetProperty("means").GetProperty("a").GetDouble());
