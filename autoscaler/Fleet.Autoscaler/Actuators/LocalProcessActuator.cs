@@ -86,6 +86,12 @@ public sealed partial class LocalProcessActuator : IWorkerActuator, IDisposable
             }
         }
 
+        // Every tick, wanted or not: a trip the catalog shows and then no longer shows (a reset) is seen either way.
+        foreach (var pool in pools)
+        {
+            _reports.Blocked(pool.Endpoint);
+        }
+
         PrunePackages(pools);
     }
 

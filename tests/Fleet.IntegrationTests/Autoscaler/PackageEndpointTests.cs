@@ -114,6 +114,32 @@ public sealed class PackageEndpointTests(FleetFixture fleet, FunctionPackageFile
     }
 
     [Fact]
+    public async Task A_package_that_cannot_be_fetched_counts_as_failed_starts_with_the_fetch_error_and_trips()
+    {
+        var name = "unfetchable-" + _suffix;
+        var sha = await UploadAsync(packages.Summarize);
+        await fleet.Catalog.PutAsync(Endpoint(name, sha) with { WorkersMin = 1, WorkersMax = 1 });
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var down = $"http://127.0.0.1:{((IPEndPoint)closed.LocalEndpoint).Port}/";
+        closed.Stop(); // nothing listens there now: the gateway is down, for this autoscaler
+
+        using var autoscaler = await fleet.StartAutoscalerAsync([name], ("Autoscaler__GatewayUrl", down));
+
+        var decision = await Eventually.Value(() => autoscaler.DecisionAsync(name),
+            d => d?.GetProperty("reason").GetString()?.Contains("3 starts in a row", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(60), autoscaler.Tail);
+        var failed = await autoscaler.EventsAsync(name, "failed-start");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        Assert.Contains($"cannot fetch the package from {down}v1/packages/{sha}", decision!.Value.GetProperty("reason").GetString());
+        Assert.Equal(3, failed);
+        Assert.Equal(3, await autoscaler.EventsAsync(name, "failed-start"));
+        Assert.Equal(0, await autoscaler.CountAsync(name));
+        Assert.Contains(autoscaler.Process.Output, l => l.Contains("start 3 in a row failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_kubernetes_package_worker_entrypoint_fetches_checks_unzips_and_execs_the_packages_program()
     {
         var sha = await UploadAsync(packages.Broken);
