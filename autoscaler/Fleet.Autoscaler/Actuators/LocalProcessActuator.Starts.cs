@@ -48,8 +48,13 @@ public sealed partial class LocalProcessActuator
         {
             program = PackageEntry.Find(await _packages.FolderAsync(sha256, _stopping.Token));
         }
-        catch (Exception e) when (e is PackageException or IOException or UnauthorizedAccessException)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+            return;
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong, the slot must not stay Fetching: it would count as a starting worker for ever.
             lock (_lock)
             {
                 if (slot.State == OwnedWorkerState.Fetching && _slots.ContainsKey(slot.Id))
@@ -61,10 +66,6 @@ public sealed partial class LocalProcessActuator
                 }
             }
 
-            return;
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
             return;
         }
 
