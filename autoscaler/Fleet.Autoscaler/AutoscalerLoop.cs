@@ -113,7 +113,13 @@ public sealed class AutoscalerLoop(
     private void Decide(WorkerPool pool, ScalingSnapshot snapshot, IEnumerable<OwnedWorker> owned, DateTimeOffset now)
     {
         var inputs = snapshot.Pools.GetValueOrDefault(pool, PoolSignals.None);
-        var decision = ScalingPolicy.Decide(pool, inputs, [.. owned.Select(w => Describe(w, snapshot.Workers, now))]);
+        List<PoolWorker> workers = [.. owned.Select(w => Describe(w, snapshot.Workers, now))];
+        foreach (var ready in workers.Where(w => w.State == PoolWorkerState.Ready))
+        {
+            actuator.Ready(ready.Id);
+        }
+
+        var decision = ScalingPolicy.Decide(pool, inputs, workers);
         if (decision.ToStart > 0 && actuator.CannotStart(pool) is { } problem)
         {
             decision = decision with { ToStart = 0, Reason = $"{decision.Reason}; cannot start workers: {problem}" };

@@ -66,4 +66,27 @@ public sealed class AutoscalerOptions
     [Required]
     [MinLength(FleetSettings.MinKeyLength)]
     public string WorkerKey { get; set; } = "";
+
+    /// <summary>
+    /// The gateway workers fetch function packages from (<c>GET /v1/packages/{sha256}</c>, signed with
+    /// <see cref="WorkerKey"/>); required for endpoints that name a package.
+    /// </summary>
+    public Uri? GatewayUrl { get; set; }
+
+    /// <summary>Where fetched packages are kept, extracted, one folder per sha256.</summary>
+    [Required]
+    public string PackageDirectory { get; set; } = "packages";
+
+    /// <summary>A package no endpoint names and no worker runs is deleted once unused this long.</summary>
+    public TimeSpan PackageRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long one package download may take.</summary>
+    public TimeSpan PackageFetchTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Starts in a row of one endpoint version that fail before the worker is ready (it exits, or its package cannot
+    /// be fetched) after which no more are started, until a new worker version or a reset of the endpoint's start failures.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxStartFailures { get; set; } = 3;
 }

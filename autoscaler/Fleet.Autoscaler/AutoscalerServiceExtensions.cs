@@ -1,10 +1,13 @@
 using System.Text.Json.Serialization;
 using Fleet.Autoscaler.Actuators;
 using Fleet.Autoscaler.Api;
+using Fleet.Autoscaler.Packages;
+using Fleet.Autoscaler.Reports;
 using Fleet.Autoscaler.Signals;
 using Fleet.Autoscaler.Telemetry;
 using Fleet.Catalog;
 using Fleet.ServiceDefaults;
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -44,7 +47,16 @@ public static class AutoscalerServiceExtensions
         builder.Services.AddSingleton<BrokerQueueDepths>();
         builder.Services.AddSingleton<ScalingSignalReader>();
         builder.Services.AddSingleton<AutoscalerTelemetry>();
+        builder.Services.AddSingleton<PackageCache>();
+        builder.Services.AddSingleton<StartFailureReports>();
         builder.Services.AddSingleton<IWorkerActuator, LocalProcessActuator>();
+        // Only to publish the start-failure reports, as the workers' broker user: the autoscaler's own may only read
+        // the management API.
+        builder.Services.AddMassTransit(bus => bus.UsingFleetRabbitMq((_, _) => { }, sp =>
+        {
+            var autoscaler = sp.GetRequiredService<IOptions<AutoscalerOptions>>().Value;
+            return (autoscaler.WorkerRabbitMqUsername, autoscaler.WorkerRabbitMqPassword);
+        }));
         builder.Services.AddHostedService<AutoscalerLoop>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;

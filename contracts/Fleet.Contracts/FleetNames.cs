@@ -37,6 +37,12 @@ public static class FleetNames
     /// </summary>
     public const string WorkerVersionVariable = "FLEET_WORKER_VERSION";
 
+    /// <summary>The package (sha256) a generic package worker pod fetches and runs (infra/docker/package-worker.sh).</summary>
+    public const string PackageVariable = "FLEET_PACKAGE_SHA256";
+
+    /// <summary>The gateway a generic package worker pod fetches its package from.</summary>
+    public const string GatewayUrlVariable = "FLEET_GATEWAY_URL";
+
     /// <summary>Configuration section holding the endpoint definitions.</summary>
     public const string EndpointsSection = "Fleet";
 

@@ -64,17 +64,29 @@ public static class FleetHostingExtensions
     /// <summary>Connects a MassTransit bus to the configured RabbitMQ with publisher confirms.</summary>
     public static void UsingFleetRabbitMq(
         this IBusRegistrationConfigurator bus,
-        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> configureEndpoints)
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> configureEndpoints) =>
+        bus.UsingFleetRabbitMq(configureEndpoints, credentials: null);
+
+    /// <summary>
+    /// As <see cref="UsingFleetRabbitMq(IBusRegistrationConfigurator, Action{IBusRegistrationContext, IRabbitMqBusFactoryConfigurator})"/>,
+    /// connecting as the user <paramref name="credentials"/> names instead of <c>RabbitMq:Username</c> (the autoscaler
+    /// publishes as the workers' user).
+    /// </summary>
+    public static void UsingFleetRabbitMq(
+        this IBusRegistrationConfigurator bus,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> configureEndpoints,
+        Func<IServiceProvider, (string Username, string Password)>? credentials)
     {
         // MassTransit 8.5 reports usage to its vendor by default; a self-hosted fleet calls no one.
         bus.DisableUsageTelemetry();
         bus.UsingRabbitMq((context, cfg) =>
         {
             var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+            var (username, password) = credentials?.Invoke(context) ?? (options.Username, options.Password);
             cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
             {
-                h.Username(options.Username);
-                h.Password(options.Password);
+                h.Username(username);
+                h.Password(password);
                 // A send completes only when the broker has taken responsibility for the message.
                 h.PublisherConfirmation = true;
                 h.Heartbeat(TimeSpan.FromSeconds(10));

@@ -23,8 +23,14 @@ public interface IWorkerActuator
     /// </summary>
     void Update(IReadOnlyList<WorkerPool> pools);
 
-    /// <summary>Why no worker of the pool can be started here (no worker program for its hardware); null when one can.</summary>
+    /// <summary>
+    /// Why no worker of the pool can be started here (no worker program for its hardware, or too many failed starts of its
+    /// version); null when one can.
+    /// </summary>
     string? CannotStart(WorkerPool pool);
+
+    /// <summary>The worker has heartbeated since its process started: it is ready, and its start did not fail.</summary>
+    void Ready(string workerId);
 
     /// <summary>Starts a worker of the pool's current version.</summary>
     void Start(WorkerPool pool);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Fleet.Autoscaler.Packages;
+using Fleet.Autoscaler.Reports;
 using Fleet.Autoscaler.Scaling;
 using Fleet.Autoscaler.Telemetry;
 using Microsoft.Extensions.Options;
@@ -12,14 +14,17 @@ namespace Fleet.Autoscaler.Actuators;
 /// (<see cref="WorkerFiles"/>), and the endpoint's env (<see cref="WorkerCommand"/>). Its output goes straight to
 /// <c>{WorkerLogDirectory}/{id}.log</c>, so the log outlives the autoscaler. A worker that exits without being asked
 /// is restarted with exponential backoff. Drain is SIGTERM; SIGKILL is kept for a worker that outlives its drain
-/// limit. A pid file beside the log lets a successor take the worker over if the autoscaler is killed.
+/// limit. A pid file beside the log lets a successor take the worker over if the autoscaler is killed. A worker that
+/// exits before it is ready is a failed start (<see cref="StartFailureReports"/>): past the limit it is not restarted.
 /// </summary>
-public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
+public sealed partial class LocalProcessActuator : IWorkerActuator, IDisposable
 {
     private readonly AutoscalerOptions _options;
     private readonly AutoscalerTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger<LocalProcessActuator> _log;
+    private readonly PackageCache _packages;
+    private readonly StartFailureReports _reports;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, WorkerSlot> _slots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _lastNumber = new(StringComparer.Ordinal);
@@ -27,8 +32,10 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
     private readonly string _logDirectory;
 
     public LocalProcessActuator(IOptions<AutoscalerOptions> options, AutoscalerTelemetry telemetry, TimeProvider time,
-        ILogger<LocalProcessActuator> log)
+        ILogger<LocalProcessActuator> log, PackageCache packages, StartFailureReports reports)
     {
+        _packages = packages;
+        _reports = reports;
         _options = options.Value;
         _telemetry = telemetry;
         _time = time;
@@ -50,6 +57,8 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         foreach (var leftover in LeftoverWorkers.Find(_logDirectory, pools, _log))
         {
             var slot = leftover.ToSlot(_logDirectory);
+            // Started by the predecessor: whether it ever failed to start is not ours to count.
+            slot.Ready = true;
             lock (_lock)
             {
                 _slots[slot.Id] = slot;
@@ -76,9 +85,17 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
                 }
             }
         }
+
+        // Every tick, wanted or not: a trip the catalog shows and then no longer shows (a reset) is seen either way.
+        foreach (var pool in pools)
+        {
+            _reports.Blocked(pool.Endpoint);
+        }
+
+        PrunePackages(pools);
     }
 
-    public string? CannotStart(WorkerPool pool) => WorkerCommand.ProgramProblem(_options, pool);
+    public string? CannotStart(WorkerPool pool) => _reports.Blocked(pool.Endpoint) ?? WorkerCommand.ProgramProblem(_options, pool);
 
     public void Start(WorkerPool pool)
     {
@@ -88,7 +105,7 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
             var id = WorkerSlot.IdPrefix(pool) + number.ToString(CultureInfo.InvariantCulture);
             var slot = new WorkerSlot(id, pool, WorkerFiles.Of(_logDirectory, id));
             _slots[id] = slot;
-            Launch(slot);
+            BeginLaunch(slot);
         }
 
         _telemetry.Count(pool, "start");
@@ -106,10 +123,11 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
 
             pool = slot.Pool;
 
-            if (slot.State == OwnedWorkerState.Restarting)
+            if (slot.State is OwnedWorkerState.Restarting or OwnedWorkerState.Fetching)
             {
                 _slots.Remove(workerId);
-                _log.LogInformation("Worker {WorkerId} is no longer wanted: not restarted", workerId);
+                slot.State = OwnedWorkerState.Draining;
+                _log.LogInformation("Worker {WorkerId} is no longer wanted: not (re)started", workerId);
             }
             else if (slot.State == OwnedWorkerState.Running)
             {
@@ -134,9 +152,10 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
             _stopping.Cancel();
             foreach (var slot in _slots.Values.ToList())
             {
-                if (slot.State == OwnedWorkerState.Restarting)
+                if (slot.State is OwnedWorkerState.Restarting or OwnedWorkerState.Fetching)
                 {
                     _slots.Remove(slot.Id);
+                    slot.State = OwnedWorkerState.Draining;
                 }
                 else if (slot.State == OwnedWorkerState.Running)
                 {
@@ -167,18 +186,6 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
         }
     }
 
-    private void Launch(WorkerSlot slot)
-    {
-        var now = _time.GetUtcNow();
-        var process = WorkerCommand.Start(_options, slot, now, _log, OnExited);
-        slot.Process = process;
-        slot.Adopted = false;
-        slot.StartedAt = now;
-        slot.State = OwnedWorkerState.Running;
-        _log.LogInformation("Worker {WorkerId} started for {Pool} version {Version} (pid {Pid}, log {LogFile})", slot.Id, slot.Pool,
-            slot.Version, process.Id, slot.Files.Log);
-    }
-
     private void OnExited(WorkerSlot slot, Process process)
     {
         lock (_lock)
@@ -201,6 +208,11 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
                 return;
             }
 
+            if (!slot.Ready && FailedStart(slot, $"exited with code {code} after {ran.TotalSeconds:0.0} s, before it was ready"))
+            {
+                return;
+            }
+
             var delay = slot.CrashedAfter(ran, _options);
             slot.State = OwnedWorkerState.Restarting;
             _log.LogWarning(
@@ -209,41 +221,6 @@ public sealed class LocalProcessActuator : IWorkerActuator, IDisposable
                 slot.Id, code, ran.TotalSeconds, delay, slot.CrashesInARow, slot.Files.Log);
             _ = RestartLaterAsync(slot, delay);
         }
-    }
-
-    private async Task RestartLaterAsync(WorkerSlot slot, TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _time, _stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            // Drained (not wanted any more) while it waited: nothing to restart.
-            if (slot.State != OwnedWorkerState.Restarting || !_slots.ContainsKey(slot.Id))
-            {
-                return;
-            }
-
-            slot.Restarts++;
-            try
-            {
-                Launch(slot);
-            }
-            catch (Exception e)
-            {
-                _log.LogError("Worker {WorkerId} could not be restarted: {Error}", slot.Id, e.Message);
-                _slots.Remove(slot.Id);
-                return;
-            }
-        }
-
-        _telemetry.Count(slot.Pool, "restart");
     }
 
     private async Task KillIfOverdueAsync(WorkerSlot slot, TimeSpan limit)

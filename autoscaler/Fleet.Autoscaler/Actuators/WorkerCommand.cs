@@ -9,14 +9,42 @@ namespace Fleet.Autoscaler.Actuators;
 /// <summary>How <see cref="LocalProcessActuator"/> starts a worker process of a pool.</summary>
 internal static class WorkerCommand
 {
-    /// <summary>Why the pool's worker program cannot be started (not configured, not built); null when it can.</summary>
+    /// <summary>
+    /// Why the pool's worker program cannot be started (not configured, not built; for a package, no gateway to fetch it
+    /// from); null when it can.
+    /// </summary>
     public static string? ProgramProblem(AutoscalerOptions options, WorkerPool pool)
     {
+        if (pool.Endpoint.Package is not null)
+        {
+            return options.GatewayUrl is null ? "Autoscaler:GatewayUrl must name the gateway its package is fetched from" : null;
+        }
+
         var gpu = pool.Endpoint.Hardware == Hardware.Gpu;
         var program = gpu ? options.GpuWorkerPath : options.CpuWorkerPath;
         return string.IsNullOrEmpty(program) || !File.Exists(program)
             ? $"Autoscaler:{(gpu ? "GpuWorkerPath" : "CpuWorkerPath")} must name the built worker program (is: '{program}')"
             : null;
+    }
+
+    /// <summary>
+    /// The one decision of what a worker runs: the entry assembly of its endpoint's package (fetched before), or else
+    /// Fleet's own worker program for its hardware.
+    /// </summary>
+    public static string Program(AutoscalerOptions options, WorkerSlot slot)
+    {
+        if (slot.Pool.Endpoint.Package is not null)
+        {
+            return slot.PackageProgram
+                ?? throw new InvalidOperationException($"Worker {slot.Id}: its package {slot.Pool.Endpoint.Package} is not fetched yet.");
+        }
+
+        if (ProgramProblem(options, slot.Pool) is { } problem)
+        {
+            throw new InvalidOperationException(problem + ".");
+        }
+
+        return Path.GetFullPath(slot.Pool.Endpoint.Hardware == Hardware.Gpu ? options.GpuWorkerPath! : options.CpuWorkerPath!);
     }
 
     /// <summary>
@@ -34,7 +62,8 @@ internal static class WorkerCommand
         }
 
         File.AppendAllText(slot.Files.Log,
-            $"--- {now:O} autoscaler starts {slot.Id} for {slot.Pool} version {slot.Version} (restarts so far: {slot.Restarts}) ---\n");
+            $"{WorkerLogTail.StartMarker}{now:O} autoscaler starts {slot.Id} for {slot.Pool} version {slot.Version} " +
+            $"(restarts so far: {slot.Restarts}) ---\n");
         slot.Files.WriteEndpoints(slot.Pool.Endpoint);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.Exited += (_, _) => exited(slot, process);
@@ -44,7 +73,7 @@ internal static class WorkerCommand
     }
 
     /// <summary>
-    /// <c>dotnet Fleet.Worker.{Cpu|Gpu}.dll</c> with the autoscaler's environment, less its database connection and
+    /// <c>dotnet {program}</c> (<see cref="Program"/>) with the autoscaler's environment, less its database connection and
     /// endpoint settings, plus the endpoint's own <c>env</c> (never a name of Fleet's: <see cref="EndpointEnvironment"/>),
     /// then Fleet's settings for the worker: the workers' broker user and heartbeat key, the worker's id, its one endpoint,
     /// its endpoints file and version, and for a CPU-fallback pool <c>Worker__Hardware=Cpu</c>; output appended to its log.
@@ -52,12 +81,7 @@ internal static class WorkerCommand
     /// <param name="skipped">Names of the endpoint's env left out, and why.</param>
     public static ProcessStartInfo For(AutoscalerOptions options, WorkerSlot slot, out List<string> skipped)
     {
-        if (ProgramProblem(options, slot.Pool) is { } problem)
-        {
-            throw new InvalidOperationException(problem + ".");
-        }
-
-        var program = Path.GetFullPath(slot.Pool.Endpoint.Hardware == Hardware.Gpu ? options.GpuWorkerPath! : options.CpuWorkerPath!);
+        var program = Program(options, slot);
         // The shell only redirects and execs: the pid is the worker's own, and its output goes to
         // the file directly, not through a pipe that would break if the autoscaler died.
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(program)! };

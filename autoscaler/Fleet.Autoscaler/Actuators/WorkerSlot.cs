@@ -21,6 +21,12 @@ internal sealed class WorkerSlot(string id, WorkerPool pool, WorkerFiles files)
 
     public Process? Process { get; set; }
 
+    /// <summary>For an endpoint that names a package: the entry assembly of its extracted package, once fetched.</summary>
+    public string? PackageProgram { get; set; }
+
+    /// <summary>Its current process has heartbeated: an exit from now on is no failed start.</summary>
+    public bool Ready { get; set; }
+
     /// <summary>
     /// Its process was started by a predecessor that was killed, and taken over: not our child, so
     /// its exit is seen by watching /proc and its exit code is unknown.

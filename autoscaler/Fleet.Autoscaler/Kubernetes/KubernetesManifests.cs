@@ -54,7 +54,9 @@ public static class KubernetesManifests
             .Append(CultureInfo.InvariantCulture, $"# {BrokerSecret}: ")
             .Append("RabbitMq__Host, RabbitMq__Port, RabbitMq__VirtualHost, RabbitMq__Username and\n")
             .Append("#   RabbitMq__Password of the workers' broker user (vhost rights, no management tag), and Worker__Key, the\n")
-            .Append("#   heartbeat key the gateways hold as Reports__WorkerKey;\n")
+            .Append("#   heartbeat key the gateways hold as Reports__WorkerKey; with endpoints that name a package, also\n")
+            .Append(CultureInfo.InvariantCulture, $"#   {FleetNames.GatewayUrlVariable}, ")
+            .Append("the gateway their package worker fetches the package from;\n")
             .Append(CultureInfo.InvariantCulture, $"# {ManagementSecret}: ")
             .Append("key host, http://USER:PASSWORD@RABBITMQ:15672/ of a user tagged\n")
             .Append("#   monitoring (read only), for KEDA's management API trigger.\n")
@@ -71,7 +73,12 @@ public static class KubernetesManifests
     /// <summary>A Kubernetes object name for a pool (DNS-1123: lower case, digits and '-').</summary>
     public static string Name(WorkerPool pool) => $"fleet-worker-{Name(pool.Endpoint.Id)}-{pool.Kind}";
 
-    public static string Image(WorkerPool pool) => pool.Endpoint.Hardware == Hardware.Gpu ? "fleet-worker-gpu" : "fleet-worker-cpu";
+    /// <summary>
+    /// Fleet's own worker image for the hardware, or for an endpoint that names a package the generic package worker
+    /// (infra/docker/worker-package.Dockerfile), whose entrypoint fetches the package from the gateway and runs it.
+    /// </summary>
+    public static string Image(WorkerPool pool) => (pool.Endpoint.Package is null ? "fleet-worker-" : "fleet-worker-package-")
+        + (pool.Endpoint.Hardware == Hardware.Gpu ? "gpu" : "cpu");
 
     public static int GracePeriodSeconds(EndpointDefinition endpoint) => ((endpoint.ExecutionTimeoutMs + 999) / 1000) + DrainMarginSeconds;
 
@@ -128,6 +135,9 @@ public static class KubernetesManifests
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => $"\n            - name: {e.Key}\n              value: {JsonSerializer.Serialize(e.Value)}"));
         var versioned = Labels(pool, $", fleet/version: \"{pool.Version}\"");
+        var packageEnv = pool.Endpoint.Package is { } package
+            ? $"\n            - name: {FleetNames.PackageVariable}\n              value: {package}"
+            : "";
         return $"""
             apiVersion: apps/v1
             kind: Deployment
@@ -161,7 +171,7 @@ public static class KubernetesManifests
                         - name: {FleetSettings.EnvironmentVariable(FleetSettings.WorkerEndpoints, 0)}
                           value: {pool.Endpoint.Id}{hardwareEnv}
                         - name: {FleetNames.EndpointsFileVariable}
-                          value: /etc/fleet/endpoints.json
+                          value: /etc/fleet/endpoints.json{packageEnv}
                       envFrom:
                         - secretRef:
                             name: {BrokerSecret}{resources}

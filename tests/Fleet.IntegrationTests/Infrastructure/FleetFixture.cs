@@ -277,6 +277,10 @@ public sealed class FleetFixture : IAsyncLifetime
     public Task<AutoscalerProcess> StartAutoscalerAsync(params string[] endpoints) =>
         StartAutoscalerAsync(Path.Combine(_workDir, $"autoscaler-{Guid.NewGuid():N}"), endpoints);
 
+    /// <summary>As <see cref="StartAutoscalerAsync(string[])"/>, with extra settings as (key, value).</summary>
+    public Task<AutoscalerProcess> StartAutoscalerAsync(string[] endpoints, params (string Key, string Value)[] settings) =>
+        StartAutoscalerAsync(Path.Combine(_workDir, $"autoscaler-{Guid.NewGuid():N}"), endpoints, settings);
+
     /// <summary>
     /// Starts an autoscaler with extra settings (<c>Urls</c> among them, if given) for
     /// <see cref="AdmissionEndpoint"/>, whose workersMax 0 means it never starts a worker; does not
@@ -303,10 +307,16 @@ public sealed class FleetFixture : IAsyncLifetime
     public Task<AutoscalerProcess> StartSuccessorAsync(AutoscalerProcess predecessor) =>
         StartAutoscalerAsync(predecessor.WorkerLogDirectory, [.. predecessor.Endpoints]);
 
-    private async Task<AutoscalerProcess> StartAutoscalerAsync(string workerLogDirectory, string[] endpoints)
+    private async Task<AutoscalerProcess> StartAutoscalerAsync(string workerLogDirectory, string[] endpoints,
+        params (string Key, string Value)[] settings)
     {
         var port = FreePort();
         var environment = AutoscalerEnvironment(workerLogDirectory, endpoints, port);
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
         var autoscaler = new AutoscalerProcess(
             FleetProcess.Start("autoscaler", RepoPaths.Program("autoscaler/Fleet.Autoscaler", "Fleet.Autoscaler"), environment),
             new Uri($"http://127.0.0.1:{port}/"), environment["Autoscaler__WorkerLogDirectory"], endpoints);
@@ -320,6 +330,8 @@ public sealed class FleetFixture : IAsyncLifetime
         environment["Autoscaler__CpuWorkerPath"] = RepoPaths.Program("workers/cpu", "Fleet.Worker.Cpu");
         environment["Autoscaler__GpuWorkerPath"] = RepoPaths.Program("workers/gpu", "Fleet.Worker.Gpu");
         environment["Autoscaler__WorkerLogDirectory"] = Directory.CreateDirectory(workerLogDirectory).FullName;
+        environment["Autoscaler__GatewayUrl"] = Api.BaseAddress!.AbsoluteUri;
+        environment["Autoscaler__PackageDirectory"] = Path.Combine(workerLogDirectory, "packages");
         for (var i = 0; i < endpoints.Length; i++)
         {
             environment[$"Autoscaler__Endpoints__{i}"] = endpoints[i];

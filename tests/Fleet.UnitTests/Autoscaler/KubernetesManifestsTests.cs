@@ -89,6 +89,28 @@ public sealed partial class KubernetesManifestsTests
         Assert.Equal(s_endpoints, options);
     }
 
+    [Fact]
+    public void A_package_endpoint_runs_the_generic_package_worker_told_which_package_to_fetch_and_fleets_own_endpoints_do_not()
+    {
+        var sha = new string('c', 64);
+        var endpoints = new List<EndpointDefinition>
+        {
+            new() { Id = "summarize", Handler = "summarize", Package = sha, Version = 3 },
+            new() { Id = "tensor", Handler = "tensor", Hardware = Hardware.Gpu, Package = sha },
+            new() { Id = "echo", Handler = "echo" },
+        };
+
+        var documents = KubernetesManifests.Generate(endpoints).SelectMany(f => f.Content.Split("\n---\n")).ToList();
+
+        var summarize = Single(documents, "Deployment", "fleet-worker-summarize-cpu");
+        Assert.Equal(("fleet-worker-package-cpu", sha), (Field(summarize, "image"), EnvValue(summarize, FleetNames.PackageVariable)));
+        Assert.Equal("fleet-worker-package-gpu", Field(Single(documents, "Deployment", "fleet-worker-tensor-gpu"), "image"));
+        var echo = Single(documents, "Deployment", "fleet-worker-echo-cpu");
+        Assert.Equal(("fleet-worker-cpu", null), (Field(echo, "image"), EnvValue(echo, FleetNames.PackageVariable)));
+        Assert.Contains(FleetNames.GatewayUrlVariable, KubernetesManifests.Generate(endpoints).Single(f => f.Name == "kustomization.yaml")
+            .Content);
+    }
+
     private static string Single(List<string> documents, string kind, string name)
     {
         var matches = documents.Where(d => d.Contains($"\nkind: {kind}\n", StringComparison.Ordinal) && MetadataName().Match(d).Groups[1].Value == name).ToList();

@@ -80,4 +80,24 @@ public sealed class WorkerCommandTests : IDisposable
         Assert.Contains("Autoscaler:GpuWorkerPath", WorkerCommand.ProgramProblem(Options(), gpu));
         Assert.Null(WorkerCommand.ProgramProblem(Options(), new WorkerPool(s_endpoint, Hardware.Cpu)));
     }
+
+    [Fact]
+    public void A_package_endpoints_worker_runs_its_packages_program_with_the_same_settings_as_fleets_own()
+    {
+        var endpoint = s_endpoint with { Package = new string('a', 64) };
+        var slot = new WorkerSlot("summarize-cpu-3", new WorkerPool(endpoint, Hardware.Cpu), WorkerFiles.Of(_directory, "summarize-cpu-3"));
+        var options = Options();
+        Assert.Contains("Autoscaler:GatewayUrl", WorkerCommand.ProgramProblem(options, slot.Pool));
+        options.GatewayUrl = new Uri("http://127.0.0.1:1/");
+        Assert.Null(WorkerCommand.ProgramProblem(options, slot.Pool));
+        Assert.Throws<InvalidOperationException>(() => WorkerCommand.For(options, slot, out _));
+
+        slot.PackageProgram = Path.Combine(_directory, "package", "Summarize.dll");
+        var start = WorkerCommand.For(options, slot, out _);
+
+        Assert.Equal(slot.PackageProgram, start.ArgumentList[3]);
+        Assert.Equal(Path.Combine(_directory, "package"), start.WorkingDirectory);
+        Assert.Equal(("summarize-cpu-3", "worker", "4"), (start.Environment["Worker__Id"], start.Environment["RabbitMq__Username"],
+            start.Environment[FleetNames.WorkerVersionVariable]));
+    }
 }

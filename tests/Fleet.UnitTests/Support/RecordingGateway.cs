@@ -36,6 +36,9 @@ public sealed class RecordingGateway : IDisposable
             ? (HttpStatusCode.Created, "")
             : (HttpStatusCode.OK, """{"result": "created", "version": 1}""");
 
+    /// <summary>When set, answers in its place with bytes (<c>application/zip</c>): packages to download.</summary>
+    public Func<RecordedRequest, (HttpStatusCode Status, byte[] Body)>? BinaryAnswer { get; set; }
+
     public void Dispose()
     {
         _listener.Close();
@@ -60,14 +63,17 @@ public sealed class RecordingGateway : IDisposable
             await context.Request.InputStream.CopyToAsync(body);
             var headers = context.Request.Headers;
             var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath,
-                context.Request.ContentType, headers["Authorization"], headers["Content-Length"], body.ToArray());
+                context.Request.ContentType, headers["Authorization"], headers["Content-Length"], body.ToArray(),
+                headers["X-Fleet-Package-Signature"]);
             Requests.Enqueue(request);
-            var (status, answer) = Answer(request);
+            var (status, bytes) = BinaryAnswer is { } binary ? binary(request) : Text(Answer(request));
             context.Response.StatusCode = (int)status;
-            context.Response.ContentType = "application/json";
-            var bytes = Encoding.UTF8.GetBytes(answer);
+            context.Response.ContentType = BinaryAnswer is null ? "application/json" : "application/zip";
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
         }
     }
+
+    private static (HttpStatusCode, byte[]) Text((HttpStatusCode Status, string Body) answer) =>
+        (answer.Status, Encoding.UTF8.GetBytes(answer.Body));
 }
