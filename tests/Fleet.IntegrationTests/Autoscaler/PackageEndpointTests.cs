@@ -93,6 +93,7 @@ public sealed class PackageEndpointTests(FleetFixture fleet, FunctionPackageFile
         var queue = await BindStartFailureQueueAsync();
         var sha = await UploadAsync(packages.Broken);
         var (_, version) = await fleet.Catalog.PutAsync(Endpoint(name, sha) with { WorkersMin = 1, WorkersMax = 1 });
+        var queued = await fleet.SubmitAsync(name, Rows);
         using var autoscaler = await fleet.StartAutoscalerAsync(name);
 
         var reports = await Eventually.Value(() => ReadReportsAsync(queue), r => r.Any(m => m.GetProperty("tripped").GetBoolean()),
@@ -111,7 +112,57 @@ public sealed class PackageEndpointTests(FleetFixture fleet, FunctionPackageFile
         Assert.Empty(autoscaler.WorkerProcessIds(name));
         var decision = await autoscaler.DecisionAsync(name);
         Assert.Contains("3 starts in a row", decision!.Value.GetProperty("reason").GetString());
+
+        // The gateway's side: the endpoint is failing. Its queued job failed with the program's own error, submissions are
+        // refused with it, and a reset has the autoscaler try again.
+        var failed = await fleet.WaitForStatusAsync(name, queued, "FAILED", TimeSpan.FromSeconds(30));
+        Assert.StartsWith($"endpoint {name} is failing: 3 workers failed to start: ", failed.GetProperty("error").GetString());
+        Assert.Contains(FunctionPackageFiles.BrokenMessage, failed.GetProperty("error").GetString());
+        using (var refused = await fleet.Api.PostAsync($"v2/{name}/run", FleetFixture.Json(Rows)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Contains(FunctionPackageFiles.BrokenMessage, await refused.Content.ReadAsStringAsync());
+        }
+
+        using (var reset = await fleet.Api.PostAsync($"v1/endpoints/{name}/reset", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        }
+
+        await Eventually.True(async () => await autoscaler.EventsAsync(name, "start") + await autoscaler.EventsAsync(name, "restart") > 3,
+            TimeSpan.FromSeconds(30), autoscaler.Tail);
     }
+
+    [Fact]
+    public async Task Fleet_deploy_creates_the_functions_endpoint_on_the_fleet_which_runs_it_and_deploying_it_again_changes_nothing()
+    {
+        // The endpoint's name is the sample's own ([FleetFunction("summarize")]): no other test deploys it.
+        using var autoscaler = await fleet.StartAutoscalerAsync("summarize");
+        var (_, jobKey) = await fleet.CreateKeyAsync();
+        var url = fleet.Api.BaseAddress!.AbsoluteUri;
+
+        var clock = Stopwatch.StartNew();
+        var (code, deployed) = await DeployAsync(url, FleetFixture.ApiKey);
+        var deployTook = clock.Elapsed;
+        Assert.True(code == 0, deployed);
+        Assert.Contains("summarize: created", deployed, StringComparison.Ordinal);
+        var (took, job) = await FirstJobAsync("summarize", Rows, autoscaler);
+        Assert.Equal(2, job.GetProperty("output").GetProperty("rows").GetInt32());
+
+        var (againCode, again) = await DeployAsync(url, FleetFixture.ApiKey);
+        Assert.True(againCode == 0, again);
+        Assert.Contains("summarize: unchanged", again, StringComparison.Ordinal);
+
+        var (refusedCode, refused) = await DeployAsync(url, jobKey);
+        Assert.NotEqual(0, refusedCode);
+        Assert.Contains("403", refused, StringComparison.Ordinal);
+        Assert.Contains("admin API key", refused, StringComparison.Ordinal);
+        output.WriteLine($"fleet deploy of the summarize sample (publish, package, upload, endpoint): {deployTook.TotalSeconds:0.0} s; " +
+            $"then its first job (scale from zero, fetch, start, run): {took.TotalSeconds:0.0} s");
+    }
+
+    private Task<(int Code, string Output)> DeployAsync(string url, string key) =>
+        packages.FleetAsync("deploy", FunctionPackageFiles.SummarizeProject, "--url", url, "--api-key", key);
 
     [Fact]
     public async Task A_package_that_cannot_be_fetched_counts_as_failed_starts_with_the_fetch_error_and_trips()

@@ -13,6 +13,8 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
 {
     public const string BrokenMessage = "the broken function cannot load its model";
 
+    public const string SummarizeProject = "samples/summarize/Summarize";
+
     private readonly PackedFeed _feed = new();
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("fleet-packages-");
 
@@ -29,7 +31,7 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
         await _feed.InitializeAsync();
         var zip = Path.Combine(_directory.FullName, "summarize.zip");
         var (code, output) = await _feed.RunAsync(RepoPaths.Root, "dotnet",
-            RepoPaths.Program("client/Fleet.Cli", "fleet"), "deploy", "samples/summarize/Summarize", "--dry-run", "-o", zip);
+            RepoPaths.Program("client/Fleet.Cli", "fleet"), "deploy", SummarizeProject, "--dry-run", "-o", zip);
         Assert.True(code == 0, output);
         Summarize = await File.ReadAllBytesAsync(zip);
         SummarizeChanged = Changed(Summarize);
@@ -51,6 +53,10 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
         ZipFile.CreateFromDirectory(published, brokenZip);
         Broken = await File.ReadAllBytesAsync(brokenZip);
     }
+
+    /// <summary>Runs the <c>fleet</c> CLI against this build's packed feed, from the repository's root.</summary>
+    public Task<(int Code, string Output)> FleetAsync(params string[] arguments) =>
+        _feed.RunAsync(RepoPaths.Root, "dotnet", [RepoPaths.Program("client/Fleet.Cli", "fleet"), .. arguments]);
 
     public async Task DisposeAsync()
     {
