@@ -62,6 +62,33 @@ public sealed class PackageEndpointTests(FleetFixture fleet, FunctionPackageFile
     }
 
     [Fact]
+    public async Task A_job_started_before_a_redeploy_finishes_on_the_old_code_and_jobs_after_it_run_the_new_code()
+    {
+        var name = "versioned-" + _suffix;
+        var release1 = await UploadAsync(packages.Versioned.Release1);
+        var release2 = await UploadAsync(packages.Versioned.Release2);
+        var endpoint = Endpoint(name, release1) with { Handler = "versioned", WorkersMin = 1, WorkersMax = 2, ConcurrencyPerWorker = 1 };
+        var (_, first) = await fleet.Catalog.PutAsync(endpoint);
+        using var autoscaler = await fleet.StartAutoscalerAsync(name);
+        var (_, warm) = await FirstJobAsync(name, """{"input": {"sleepMs": 0}}""", autoscaler);
+        Assert.Equal("release 1", warm.GetProperty("output").GetProperty("release").GetString());
+        var longJob = await fleet.SubmitAsync(name, """{"input": {"sleepMs": 12000}}""");
+        await fleet.WaitForStatusAsync(name, longJob, "IN_PROGRESS", TimeSpan.FromSeconds(30));
+
+        var (_, second) = await fleet.Catalog.PutAsync(endpoint with { Package = release2 });
+        Assert.True(second > first, $"changed code is a new worker version ({first} -> {second})");
+        var after = await fleet.SubmitAsync(name, """{"input": {"sleepMs": 0}}""");
+        var newJob = await fleet.WaitForStatusAsync(name, after, "COMPLETED", TimeSpan.FromSeconds(60));
+        var oldJob = await fleet.WaitForStatusAsync(name, longJob, "COMPLETED", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(("release 2", second), (newJob.GetProperty("output").GetProperty("release").GetString(),
+            newJob.GetProperty("endpointVersion").GetInt32()));
+        Assert.Equal(("release 1", first, 1), (oldJob.GetProperty("output").GetProperty("release").GetString(),
+            oldJob.GetProperty("endpointVersion").GetInt32(), oldJob.GetProperty("attempts").GetInt32()));
+        Assert.Equal(0, await autoscaler.EventsAsync(name, "kill"));
+    }
+
+    [Fact]
     public async Task A_damaged_cached_package_is_fetched_again_by_the_next_start()
     {
         var name = "summarize-cache-" + _suffix;

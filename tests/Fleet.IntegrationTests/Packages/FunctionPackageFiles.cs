@@ -24,6 +24,12 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
 
     public byte[] Broken { get; private set; } = [];
 
+    /// <summary>
+    /// A function that sleeps as asked and answers which release it is (<c>release.txt</c> in its package, read at start):
+    /// release 1 and release 2 differ in that file only, as a redeploy of changed code would.
+    /// </summary>
+    public (byte[] Release1, byte[] Release2) Versioned { get; private set; } = ([], []);
+
     public static string Sha256(byte[] package) => Convert.ToHexStringLower(SHA256.HashData(package));
 
     public async Task InitializeAsync()
@@ -52,6 +58,7 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
         var brokenZip = Path.Combine(_directory.FullName, "broken.zip");
         ZipFile.CreateFromDirectory(published, brokenZip);
         Broken = await File.ReadAllBytesAsync(brokenZip);
+        Versioned = await PublishVersionedAsync();
     }
 
     /// <summary>Runs the <c>fleet</c> CLI against this build's packed feed, from the repository's root.</summary>
@@ -62,6 +69,59 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
     {
         await _feed.DisposeAsync();
         _directory.Delete(recursive: true);
+    }
+
+    /// <summary>A user's function project, outside Fleet's tree, built from the packed feed only, published once, zipped twice.</summary>
+    private async Task<(byte[], byte[])> PublishVersionedAsync()
+    {
+        var project = Directory.CreateDirectory(Path.Combine(_directory.FullName, "versioned")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(project, "Versioned.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings><NuGetAudit>false</NuGetAudit><NoWarn>$(NoWarn);NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup><PackageReference Include="Fleet.Worker.Sdk" Version="$(FleetVersion)" /></ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), """
+            using Fleet.Worker.Sdk;
+
+            return await FleetFunctions.RunAsync(args);
+
+            [FleetFunction("versioned", WorkersMax = 2, ConcurrencyPerWorker = 2, ExecutionTimeoutMs = 120_000)]
+            public sealed class VersionedFunction : IJobHandler<VersionedInput, VersionedOutput>
+            {
+                private static readonly string s_release =
+                    File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "release.txt")).Trim();
+
+                public async Task<VersionedOutput> HandleAsync(VersionedInput input, JobContext context, CancellationToken cancellationToken)
+                {
+                    await Task.Delay(input.SleepMs, cancellationToken);
+                    return new VersionedOutput(s_release);
+                }
+            }
+
+            public sealed record VersionedInput
+            {
+                public int SleepMs { get; init; }
+            }
+
+            public sealed record VersionedOutput(string Release);
+            """);
+        var published = Path.Combine(project, "out");
+        var (code, output) = await _feed.RunAsync(project, "dotnet", "publish", "-c", "Release", "-o", published, "-nologo");
+        Assert.True(code == 0, output);
+        var releases = new List<byte[]>();
+        foreach (var release in new[] { "release 1", "release 2" })
+        {
+            await File.WriteAllTextAsync(Path.Combine(published, "release.txt"), release);
+            var zip = Path.Combine(_directory.FullName, $"versioned-{releases.Count + 1}.zip");
+            ZipFile.CreateFromDirectory(published, zip);
+            releases.Add(await File.ReadAllBytesAsync(zip));
+        }
+
+        return (releases[0], releases[1]);
     }
 
     /// <summary>The same package with one file more, so another sha256: what a redeploy of changed code uploads.</summary>
