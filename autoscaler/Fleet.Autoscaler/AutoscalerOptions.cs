@@ -84,6 +84,13 @@ public sealed class AutoscalerOptions
     public TimeSpan PackageFetchTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How long a package fetch keeps being tried while the gateway is unreachable or answers 5xx, 408 or 429 (backing off
+    /// from half a second to 10 s) before the start counts as failed: a gateway being restarted or deployed must not trip
+    /// the endpoint's start-failure breaker, and with it fail its queued jobs.
+    /// </summary>
+    public TimeSpan PackageFetchRetryFor { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Starts in a row of one endpoint version that fail before the worker is ready (it exits, or its package cannot
     /// be fetched) after which no more are started, until a new worker version or a reset of the endpoint's start failures.
     /// </summary>

@@ -113,7 +113,7 @@ public sealed class PackageCache : IDisposable
         try
         {
             var started = _time.GetTimestamp();
-            var size = await DownloadAsync(sha256, zip, cancellationToken);
+            var size = await DownloadRetryingAsync(sha256, zip, cancellationToken);
             await Task.Run(() => Extract(zip, extracted), cancellationToken);
             try
             {
@@ -136,6 +136,35 @@ public sealed class PackageCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// Downloads, trying again after transient failures until <see cref="AutoscalerOptions.PackageFetchRetryFor"/> has passed.
+    /// </summary>
+    private async Task<long> DownloadRetryingAsync(string sha256, string path, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DownloadAsync(sha256, path, cancellationToken);
+            }
+            catch (PackageException e) when (e.Transient)
+            {
+                var tried = _time.GetElapsedTime(started);
+                if (tried + delay > _options.PackageFetchRetryFor)
+                {
+                    throw new PackageException($"{e.Message} (tried {attempt} times in {tried.TotalSeconds:0.#} s)", e);
+                }
+
+                _log.LogWarning("Package {Sha256}: {Error}; trying again in {Delay:0.#} s", sha256, e.Message, delay.TotalSeconds);
+                File.Delete(path);
+                await Task.Delay(delay, _time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
     private async Task<long> DownloadAsync(string sha256, string path, CancellationToken cancellationToken)
     {
         var gateway = _options.GatewayUrl
@@ -149,8 +178,9 @@ public sealed class PackageCache : IDisposable
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                throw new PackageException(
-                    $"GET {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}: {body[..Math.Min(body.Length, 500)]}");
+                var status = (int)response.StatusCode;
+                throw new PackageException($"GET {uri} answered {status} {response.ReasonPhrase}: {body[..Math.Min(body.Length, 500)]}",
+                    transient: status is >= 500 or 408 or 429);
             }
 
             await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -169,9 +199,10 @@ public sealed class PackageCache : IDisposable
                 ? size
                 : throw new PackageException($"GET {uri} sent {size} bytes whose sha256 is {actual}, not the package's; nothing kept");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or HttpIOException or TaskCanceledException
+            && !cancellationToken.IsCancellationRequested)
         {
-            throw new PackageException($"cannot fetch the package from {uri}: {e.Message}", e);
+            throw new PackageException($"cannot fetch the package from {uri}: {e.Message}", e, transient: true);
         }
     }
 

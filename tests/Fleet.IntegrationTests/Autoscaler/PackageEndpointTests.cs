@@ -192,6 +192,31 @@ public sealed class PackageEndpointTests(FleetFixture fleet, FunctionPackageFile
         packages.FleetAsync("deploy", FunctionPackageFiles.SummarizeProject, "--url", url, "--api-key", key);
 
     [Fact]
+    public async Task A_gateway_away_for_a_few_seconds_while_a_package_is_fetched_trips_nothing_and_the_job_runs_once_it_is_back()
+    {
+        var name = "gateway-away-" + _suffix;
+        var sha = await UploadAsync(packages.Summarize);
+        await fleet.Catalog.PutAsync(Endpoint(name, sha));
+        // The autoscaler reaches the gateway through a port that refuses connections for the first seconds.
+        using var relay = new TcpRelay(fleet.Api.BaseAddress!);
+        using var autoscaler = await fleet.StartAutoscalerAsync([name], ("Autoscaler__GatewayUrl", relay.Address.AbsoluteUri));
+        var job = await fleet.SubmitAsync(name, Rows);
+        await Eventually.True(
+            () => Task.FromResult(autoscaler.Process.Output.Any(l => l.Contains("trying again in", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30), autoscaler.Tail);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        relay.Open();
+
+        var done = await fleet.WaitForStatusAsync(name, job, "COMPLETED", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, done.GetProperty("output").GetProperty("rows").GetInt32());
+        Assert.Equal(0, await autoscaler.EventsAsync(name, "failed-start"));
+        using var endpoint = await fleet.Api.GetAsync($"v1/endpoints/{name}");
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(await endpoint.Content.ReadAsStringAsync()).RootElement
+            .GetProperty("startFailures").ValueKind);
+    }
+
+    [Fact]
     public async Task A_package_that_cannot_be_fetched_counts_as_failed_starts_with_the_fetch_error_and_trips()
     {
         var name = "unfetchable-" + _suffix;
@@ -202,7 +227,9 @@ public sealed class PackageEndpointTests(FleetFixture fleet, FunctionPackageFile
         var down = $"http://127.0.0.1:{((IPEndPoint)closed.LocalEndpoint).Port}/";
         closed.Stop(); // nothing listens there now: the gateway is down, for this autoscaler
 
-        using var autoscaler = await fleet.StartAutoscalerAsync([name], ("Autoscaler__GatewayUrl", down));
+        // No retry of the unreachable gateway (by default a fetch is tried for 2 minutes): each start fails at once.
+        using var autoscaler = await fleet.StartAutoscalerAsync([name], ("Autoscaler__GatewayUrl", down),
+            ("Autoscaler__PackageFetchRetryFor", "00:00:00"));
 
         var decision = await Eventually.Value(() => autoscaler.DecisionAsync(name),
             d => d?.GetProperty("reason").GetString()?.Contains("3 starts in a row", StringComparison.Ordinal) == true,

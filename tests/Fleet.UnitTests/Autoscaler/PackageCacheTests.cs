@@ -26,11 +26,12 @@ public sealed class PackageCacheTests : IDisposable
 
     private string Sha256 => Convert.ToHexStringLower(SHA256.HashData(_zip));
 
-    private PackageCache Cache(TimeSpan? retention = null) => new(Options.Create(new AutoscalerOptions
-    {
-        GatewayUrl = _gateway.Address, WorkerKey = WorkerKey, PackageDirectory = Path.Combine(_directory, "packages"),
-        PackageRetention = retention ?? TimeSpan.FromHours(1),
-    }), TimeProvider.System, NullLogger<PackageCache>.Instance);
+    private PackageCache Cache(TimeSpan? retention = null, TimeSpan? retryFor = null, Uri? gateway = null) => new(Options.Create(
+        new AutoscalerOptions
+        {
+            GatewayUrl = gateway ?? _gateway.Address, WorkerKey = WorkerKey, PackageDirectory = Path.Combine(_directory, "packages"),
+            PackageRetention = retention ?? TimeSpan.FromHours(1), PackageFetchRetryFor = retryFor ?? TimeSpan.FromMinutes(2),
+        }), TimeProvider.System, NullLogger<PackageCache>.Instance);
 
     [Fact]
     public async Task Fetches_a_package_with_its_signature_once_for_concurrent_starts_and_extracts_it_under_its_hash()
@@ -72,6 +73,35 @@ public sealed class PackageCacheTests : IDisposable
 
         Assert.Contains("404", error.Message);
         Assert.Contains("There is no package", error.Message);
+        // An answer that will not change is not asked again.
+        Assert.Single(_gateway.Requests);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_answers_503_for_a_while_is_asked_again_with_backoff_until_it_serves_the_package()
+    {
+        var asked = 0;
+        _gateway.BinaryAnswer = _ =>
+            Interlocked.Increment(ref asked) <= 2 ? (HttpStatusCode.ServiceUnavailable, []) : (HttpStatusCode.OK, _zip);
+        using var cache = Cache();
+
+        var folder = await cache.FolderAsync(Sha256, CancellationToken.None);
+
+        Assert.Equal("program", await File.ReadAllTextAsync(Path.Combine(folder, "Hello.dll")));
+        Assert.Equal(3, _gateway.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_stays_unavailable_fails_the_fetch_once_the_retry_time_is_spent_naming_its_answer()
+    {
+        _gateway.Answer = _ => (HttpStatusCode.BadGateway, """{"detail": "upstream away"}""");
+        using var cache = Cache(retryFor: TimeSpan.FromSeconds(2));
+
+        var error = await Assert.ThrowsAsync<PackageException>(() => cache.FolderAsync(Sha256, CancellationToken.None));
+
+        Assert.Contains("502", error.Message);
+        Assert.Matches(@"tried [2-9] times in", error.Message);
+        Assert.InRange(_gateway.Requests.Count, 2, 5);
     }
 
     [Fact]
@@ -79,10 +109,7 @@ public sealed class PackageCacheTests : IDisposable
     {
         var address = _gateway.Address;
         _gateway.Dispose();
-        using var cache = new PackageCache(Options.Create(new AutoscalerOptions
-        {
-            GatewayUrl = address, WorkerKey = WorkerKey, PackageDirectory = Path.Combine(_directory, "packages"),
-        }), TimeProvider.System, NullLogger<PackageCache>.Instance);
+        using var cache = Cache(retryFor: TimeSpan.Zero, gateway: address);
 
         var error = await Assert.ThrowsAsync<PackageException>(() => cache.FolderAsync(Sha256, CancellationToken.None));
 
