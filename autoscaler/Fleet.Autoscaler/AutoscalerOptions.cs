@@ -90,6 +90,9 @@ public sealed class AutoscalerOptions
     /// </summary>
     public TimeSpan PackageFetchRetryFor { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Most bytes a package may extract to (its files' sizes as the zip declares them): a start fails past it.</summary>
+    public long MaxPackageExtractedBytes { get; set; } = 16L * 1024 * 1024 * 1024;
+
     /// <summary>
     /// Starts in a row of one endpoint version that fail before the worker is ready (it exits, or its package cannot
     /// be fetched) after which no more are started, until a new worker version or a reset of the endpoint's start failures.

@@ -207,10 +207,21 @@ public sealed class PackageCache : IDisposable
     }
 
     /// <summary>Extracts the zip and writes the list of its files (path and size and sha256) beside them.</summary>
-    private static void Extract(string zip, string folder)
+    private void Extract(string zip, string folder)
     {
         try
         {
+            // Sizes as the zip declares them (extraction stops at the declared size): a small package must not fill the disk.
+            using (var archive = ZipFile.OpenRead(zip))
+            {
+                var size = archive.Entries.Sum(e => e.Length);
+                if (size > _options.MaxPackageExtractedBytes)
+                {
+                    throw new PackageException($"the package extracts to {size} bytes, more than " +
+                        $"Autoscaler:MaxPackageExtractedBytes ({_options.MaxPackageExtractedBytes})");
+                }
+            }
+
             ZipFile.ExtractToDirectory(zip, folder);
         }
         catch (Exception e) when (e is InvalidDataException or IOException)

@@ -26,11 +26,12 @@ public sealed class PackageCacheTests : IDisposable
 
     private string Sha256 => Convert.ToHexStringLower(SHA256.HashData(_zip));
 
-    private PackageCache Cache(TimeSpan? retention = null, TimeSpan? retryFor = null, Uri? gateway = null) => new(Options.Create(
-        new AutoscalerOptions
+    private PackageCache Cache(TimeSpan? retention = null, TimeSpan? retryFor = null, Uri? gateway = null, long? maxExtracted = null) =>
+        new(Options.Create(new AutoscalerOptions
         {
             GatewayUrl = gateway ?? _gateway.Address, WorkerKey = WorkerKey, PackageDirectory = Path.Combine(_directory, "packages"),
             PackageRetention = retention ?? TimeSpan.FromHours(1), PackageFetchRetryFor = retryFor ?? TimeSpan.FromMinutes(2),
+            MaxPackageExtractedBytes = maxExtracted ?? 1L << 30,
         }), TimeProvider.System, NullLogger<PackageCache>.Instance);
 
     [Fact]
@@ -75,6 +76,22 @@ public sealed class PackageCacheTests : IDisposable
         Assert.Contains("There is no package", error.Message);
         // An answer that will not change is not asked again.
         Assert.Single(_gateway.Requests);
+    }
+
+    [Fact]
+    public async Task A_package_that_would_extract_past_the_limit_fails_and_keeps_nothing()
+    {
+        _gateway.BinaryAnswer = _ => (HttpStatusCode.OK, _zip);
+        // The three files hold 7 + 2 + 7 bytes.
+        using var cache = Cache(maxExtracted: 15);
+
+        var error = await Assert.ThrowsAsync<PackageException>(() => cache.FolderAsync(Sha256, CancellationToken.None));
+
+        Assert.Contains("extracts to 16 bytes, more than Autoscaler:MaxPackageExtractedBytes (15)", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "packages", Sha256)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_directory, "packages", ".tmp")));
+        using var enough = Cache(maxExtracted: 16);
+        Assert.True(Directory.Exists(await enough.FolderAsync(Sha256, CancellationToken.None)));
     }
 
     [Fact]
