@@ -38,6 +38,8 @@ app.Configure(config =>
         endpoints.AddCommand<EndpointsPatchCommand>("patch").WithDescription("Change some fields of an endpoint.")
             .WithExample("endpoints", "patch", "greeter", "{\"workersMax\": 4}");
         endpoints.AddCommand<EndpointsDeleteCommand>("delete").WithDescription("Delete an endpoint (--force: cancelling its jobs).");
+        endpoints.AddCommand<EndpointsResetCommand>("reset")
+            .WithDescription("Forget an endpoint's start failures: a failing endpoint takes jobs and gets workers again.");
     });
     config.AddCommand<DeployCommand>("deploy")
         .WithDescription(

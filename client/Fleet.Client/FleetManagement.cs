@@ -58,6 +58,13 @@ public sealed class FleetManagement
         return answer.GetProperty("cancelledJobs").GetInt32();
     }
 
+    /// <summary>
+    /// Forgets the endpoint's start failures (<c>POST /v1/endpoints/{name}/reset</c>): a failing endpoint takes jobs again
+    /// and the autoscaler starts its workers. Returns the endpoint as the gateway answers it.
+    /// </summary>
+    public Task<JsonElement> ResetEndpointAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, Route(name) + "/reset", null, cancellationToken);
+
     private static string Route(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);

@@ -183,6 +183,7 @@ public sealed class CliTests(FleetFixture fleet)
             var (_, listOut, _) = await FleetAsync("endpoints", "list", "--json");
             var (_, showOut, _) = await FleetAsync("endpoints", "show", name);
             var (refused, _, refusedErr) = await FleetAsync("endpoints", "patch", name, """{"workersMax": -1}""");
+            var (reset, resetOut, resetErr) = await FleetAsync("endpoints", "reset", name);
             var (deleted, deletedOut, _) = await FleetAsync("endpoints", "delete", name);
             var (missing, _, missingErr) = await FleetAsync("endpoints", "show", name);
 
@@ -195,10 +196,15 @@ public sealed class CliTests(FleetFixture fleet)
             Assert.Equal(2, JsonDocument.Parse(showOut).RootElement.GetProperty("version").GetInt32());
             Assert.Equal(2, refused);
             Assert.Contains("workersMax", refusedErr, StringComparison.Ordinal);
+            Assert.True(reset == 0, resetErr);
+            Assert.Equal($"{name}: reset (its start failures are forgotten; its workers are started again)", resetOut.Trim());
             Assert.Equal(0, deleted);
             Assert.Equal($"{name}: deleted", deletedOut.Trim());
             Assert.Equal(2, missing);
             Assert.Contains("404", missingErr, StringComparison.Ordinal);
+            var (resetMissing, _, resetMissingErr) = await FleetAsync("endpoints", "reset", name);
+            Assert.Equal(2, resetMissing);
+            Assert.Contains("404", resetMissingErr, StringComparison.Ordinal);
         }
         finally
         {
