@@ -2,18 +2,16 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Fleet.Contracts;
-using Fleet.Contracts.Functions;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.Autoscaler.Packages;
 
 /// <summary>
-/// Function packages on this machine, one folder per sha256 under <see cref="AutoscalerOptions.PackageDirectory"/>.
-/// A package is fetched from the gateway with the workers' package signature, hashed while it is written (a mismatch
-/// keeps nothing), extracted into a temporary folder with a list of its files, and renamed into place: a folder named by
-/// a hash is always whole, and concurrent starts of one package share one fetch. A folder whose files no longer match
-/// its list (sizes on every use; contents too on this process's first use) is discarded and fetched again.
+/// Function packages on this machine, one folder per sha256 under <see cref="AutoscalerOptions.PackageDirectory"/>. A
+/// package is fetched from the gateway (<see cref="PackageDownloader"/>), extracted into a temporary folder with a list
+/// of its files, and renamed into place: a folder named by a hash is always whole, and concurrent starts of one package
+/// share one fetch. A folder whose files no longer match its list (sizes on every use; contents too on this process's
+/// first use) is discarded and fetched again.
 /// </summary>
 public sealed class PackageCache : IDisposable
 {
@@ -21,7 +19,7 @@ public sealed class PackageCache : IDisposable
     private const string WorkDirectory = ".tmp";
     private readonly AutoscalerOptions _options;
     private readonly string _directory;
-    private readonly HttpClient _http;
+    private readonly PackageDownloader _downloader;
     private readonly TimeProvider _time;
     private readonly ILogger<PackageCache> _log;
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _fetches = new(StringComparer.Ordinal);
@@ -31,9 +29,9 @@ public sealed class PackageCache : IDisposable
     {
         _options = options.Value;
         _directory = Path.GetFullPath(_options.PackageDirectory);
-        _http = new HttpClient { Timeout = _options.PackageFetchTimeout };
         _time = time;
         _log = log;
+        _downloader = new PackageDownloader(_options, time, log);
     }
 
     public string Directory => _directory;
@@ -113,7 +111,7 @@ public sealed class PackageCache : IDisposable
         try
         {
             var started = _time.GetTimestamp();
-            var size = await DownloadRetryingAsync(sha256, zip, cancellationToken);
+            var size = await _downloader.DownloadAsync(sha256, zip, cancellationToken);
             await Task.Run(() => Extract(zip, extracted), cancellationToken);
             try
             {
@@ -133,76 +131,6 @@ public sealed class PackageCache : IDisposable
         {
             Delete(zip);
             Delete(extracted);
-        }
-    }
-
-    /// <summary>
-    /// Downloads, trying again after transient failures until <see cref="AutoscalerOptions.PackageFetchRetryFor"/> has passed.
-    /// </summary>
-    private async Task<long> DownloadRetryingAsync(string sha256, string path, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        var delay = TimeSpan.FromMilliseconds(500);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await DownloadAsync(sha256, path, cancellationToken);
-            }
-            catch (PackageException e) when (e.Transient)
-            {
-                var tried = _time.GetElapsedTime(started);
-                if (tried + delay > _options.PackageFetchRetryFor)
-                {
-                    throw new PackageException($"{e.Message} (tried {attempt} times in {tried.TotalSeconds:0.#} s)", e);
-                }
-
-                _log.LogWarning("Package {Sha256}: {Error}; trying again in {Delay:0.#} s", sha256, e.Message, delay.TotalSeconds);
-                File.Delete(path);
-                await Task.Delay(delay, _time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
-        }
-    }
-
-    private async Task<long> DownloadAsync(string sha256, string path, CancellationToken cancellationToken)
-    {
-        var gateway = _options.GatewayUrl
-            ?? throw new PackageException("Autoscaler:GatewayUrl is not set, so no package can be fetched");
-        var uri = new Uri(gateway, $"{FleetNames.PackagesRoute}/{sha256}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Add(PackageSignature.Header, PackageSignature.Sign(sha256, _options.WorkerKey));
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                var status = (int)response.StatusCode;
-                throw new PackageException($"GET {uri} answered {status} {response.ReasonPhrase}: {body[..Math.Min(body.Length, 500)]}",
-                    transient: status is >= 500 or 408 or 429);
-            }
-
-            await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[1 << 16];
-            long size = 0;
-            for (int read; (read = await source.ReadAsync(buffer, cancellationToken)) > 0; size += read)
-            {
-                hash.AppendData(buffer, 0, read);
-                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
-
-            var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
-            return actual == sha256
-                ? size
-                : throw new PackageException($"GET {uri} sent {size} bytes whose sha256 is {actual}, not the package's; nothing kept");
-        }
-        catch (Exception e) when (e is HttpRequestException or HttpIOException or TaskCanceledException
-            && !cancellationToken.IsCancellationRequested)
-        {
-            throw new PackageException($"cannot fetch the package from {uri}: {e.Message}", e, transient: true);
         }
     }
 
@@ -297,5 +225,5 @@ public sealed class PackageCache : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _downloader.Dispose();
 }
