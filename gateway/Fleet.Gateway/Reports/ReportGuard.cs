@@ -36,21 +36,10 @@ public sealed class ReportGuard(ReportTokens tokens, IOptions<ReportOptions> opt
     /// <returns>The heartbeat, less any lease it may not renew; null when it is refused.</returns>
     public WorkerHeartbeat? Admit(WorkerHeartbeat beat)
     {
-        if (!HeartbeatSignature.IsValid(beat, options.Value.WorkerKey))
+        if (Unsigned(HeartbeatSignature.IsValid(beat, options.Value.WorkerKey), beat.SentAt) is { } why)
         {
             Count(nameof(WorkerHeartbeat));
-            log.LogWarning("Refused heartbeat of worker {WorkerId}: its signature is not the workers' key's", Printable(beat.WorkerId));
-            return null;
-        }
-
-        var offset = time.GetUtcNow() - beat.SentAt;
-        if (offset.Duration() > options.Value.HeartbeatSkew)
-        {
-            // A replayed heartbeat, one that waited in the queue, or a worker whose clock is off.
-            Count(nameof(WorkerHeartbeat));
-            log.LogWarning(
-                "Refused heartbeat of worker {WorkerId}: sent at {SentAt:O}, {Seconds:0.#} s from this gateway's clock (at most {Skew} s)",
-                Printable(beat.WorkerId), beat.SentAt, offset.TotalSeconds, options.Value.HeartbeatSkew.TotalSeconds);
+            log.LogWarning("Refused heartbeat of worker {WorkerId}: {Why}", Printable(beat.WorkerId), why);
             return null;
         }
 
@@ -73,16 +62,28 @@ public sealed class ReportGuard(ReportTokens tokens, IOptions<ReportOptions> opt
     /// <summary>True when the report of start failures carries the workers' signature and a recent <c>SentAt</c>.</summary>
     public bool Admits(WorkerStartsFailed report)
     {
-        var why = !StartFailureSignature.IsValid(report, options.Value.WorkerKey) ? "its signature is not the workers' key's"
-            : (time.GetUtcNow() - report.SentAt).Duration() > options.Value.HeartbeatSkew ? $"it was sent at {report.SentAt:O}"
-            : null;
-        if (why is not null)
+        if (Unsigned(StartFailureSignature.IsValid(report, options.Value.WorkerKey), report.SentAt) is not { } why)
         {
-            Count(nameof(WorkerStartsFailed));
-            log.LogWarning("Refused a report of start failures of endpoint {EndpointId}: {Why}", Printable(report.EndpointId), why);
+            return true;
         }
 
-        return why is null;
+        Count(nameof(WorkerStartsFailed));
+        log.LogWarning("Refused a report of start failures of endpoint {EndpointId}: {Why}", Printable(report.EndpointId), why);
+        return false;
+    }
+
+    /// <summary>
+    /// Why a message signed with the workers' key is refused: a wrong signature, or sent too far from this gateway's clock
+    /// (replayed, waited in the queue, or from a host whose clock is off); null when it is admitted.
+    /// </summary>
+    private string? Unsigned(bool validSignature, DateTimeOffset sentAt)
+    {
+        var offset = time.GetUtcNow() - sentAt;
+        return !validSignature ? "its signature is not the workers' key's"
+            : offset.Duration() > options.Value.HeartbeatSkew
+                ? $"sent at {sentAt:O}, {offset.TotalSeconds:0.#} s from this gateway's clock " +
+                  $"(at most {options.Value.HeartbeatSkew.TotalSeconds} s)"
+            : null;
     }
 
     private static void Count(string report) => s_refused.Add(1, new KeyValuePair<string, object?>("report", report));
