@@ -36,28 +36,20 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
     {
         await _feed.InitializeAsync();
         var zip = Path.Combine(_directory.FullName, "summarize.zip");
-        var (code, output) = await _feed.RunAsync(RepoPaths.Root, "dotnet",
-            RepoPaths.Program("client/Fleet.Cli", "fleet"), "deploy", SummarizeProject, "--dry-run", "-o", zip);
+        var (code, output) = await FleetAsync("deploy", SummarizeProject, "--dry-run", "-o", zip);
         Assert.True(code == 0, output);
         Summarize = await File.ReadAllBytesAsync(zip);
         SummarizeChanged = Changed(Summarize);
 
-        var project = Directory.CreateDirectory(Path.Combine(_directory.FullName, "broken")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(project, "Broken.csproj"), """
+        var broken = await PublishAsync("Broken", """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>
             </Project>
-            """);
-        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), $$"""
+            """, $$"""
             System.Console.WriteLine("broken function starting");
             throw new System.InvalidOperationException("{{BrokenMessage}}");
             """);
-        var published = Path.Combine(project, "out");
-        (code, output) = await _feed.RunAsync(project, "dotnet", "publish", "-c", "Release", "-o", published, "-nologo");
-        Assert.True(code == 0, output);
-        var brokenZip = Path.Combine(_directory.FullName, "broken.zip");
-        ZipFile.CreateFromDirectory(published, brokenZip);
-        Broken = await File.ReadAllBytesAsync(brokenZip);
+        Broken = Zip(broken, "broken.zip");
         Versioned = await PublishVersionedAsync();
     }
 
@@ -74,8 +66,7 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
     /// <summary>A user's function project, outside Fleet's tree, built from the packed feed only, published once, zipped twice.</summary>
     private async Task<(byte[], byte[])> PublishVersionedAsync()
     {
-        var project = Directory.CreateDirectory(Path.Combine(_directory.FullName, "versioned")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(project, "Versioned.csproj"), """
+        var published = await PublishAsync("Versioned", """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable>
@@ -83,8 +74,7 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
               </PropertyGroup>
               <ItemGroup><PackageReference Include="Fleet.Worker.Sdk" Version="$(FleetVersion)" /></ItemGroup>
             </Project>
-            """);
-        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), """
+            """, """
             using Fleet.Worker.Sdk;
 
             return await FleetFunctions.RunAsync(args);
@@ -109,19 +99,34 @@ public sealed class FunctionPackageFiles : IAsyncLifetime
 
             public sealed record VersionedOutput(string Release);
             """);
-        var published = Path.Combine(project, "out");
-        var (code, output) = await _feed.RunAsync(project, "dotnet", "publish", "-c", "Release", "-o", published, "-nologo");
-        Assert.True(code == 0, output);
         var releases = new List<byte[]>();
         foreach (var release in new[] { "release 1", "release 2" })
         {
             await File.WriteAllTextAsync(Path.Combine(published, "release.txt"), release);
-            var zip = Path.Combine(_directory.FullName, $"versioned-{releases.Count + 1}.zip");
-            ZipFile.CreateFromDirectory(published, zip);
-            releases.Add(await File.ReadAllBytesAsync(zip));
+            releases.Add(Zip(published, $"versioned-{releases.Count + 1}.zip"));
         }
 
         return (releases[0], releases[1]);
+    }
+
+    /// <summary>Writes a console project (outside Fleet's tree), publishes it against the packed feed; its output folder.</summary>
+    private async Task<string> PublishAsync(string name, string project, string program)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_directory.FullName, name)).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, name + ".csproj"), project);
+        await File.WriteAllTextAsync(Path.Combine(folder, "Program.cs"), program);
+        var published = Path.Combine(folder, "out");
+        var (code, output) = await _feed.RunAsync(folder, "dotnet", "publish", "-c", "Release", "-o", published, "-nologo");
+        Assert.True(code == 0, output);
+        return published;
+    }
+
+    /// <summary>The folder as a package: a zip of its files.</summary>
+    private byte[] Zip(string folder, string name)
+    {
+        var zip = Path.Combine(_directory.FullName, name);
+        ZipFile.CreateFromDirectory(folder, zip);
+        return File.ReadAllBytes(zip);
     }
 
     /// <summary>The same package with one file more, so another sha256: what a redeploy of changed code uploads.</summary>
